@@ -1,0 +1,59 @@
+# The book's commands. `make book` builds the site, `make test` runs every test;
+# both set up a virtual environment first (./.venv, unless one is active).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+ifdef VIRTUAL_ENV
+VENV := $(VIRTUAL_ENV)
+else
+VENV := .venv
+endif
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.nnbook-installed
+HELPERS := $(wildcard helpers/pyproject.toml helpers/nnbook/*.py)
+PORT ?= 8000
+# Pytest's own options can be added: make test PYTEST_ARGS="-k sync -x"
+PYTEST_ARGS ?=
+# The Python that has CUDA torch on a GPU machine (make test-gpu never makes a venv).
+GPU_PYTHON ?= python3
+
+.PHONY: help install book test outputs student serve test-gpu clean
+
+help:
+	@echo "make book       build the site into _build/html (sets up .venv first)"
+	@echo "make test       run every test: helpers, notebooks (nbval), exercises, site"
+	@echo "make outputs    re-execute every notebook in place on the CPU"
+	@echo "make student    write the student edition to _build/student/"
+	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make test-gpu   run every notebook on a CUDA GPU (DRY_RUN=1: on the CPU)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt $(HELPERS) | $(PY)
+	set -o pipefail; $(PY) -m pip install -r requirements.txt 2>&1 \
+	  | { grep -v "^WARNING: Location" || true; }
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+
+test: $(STAMP)
+	NNBOOK_DEVICE=cpu $(PY) -m pytest $(PYTEST_ARGS)
+
+outputs: $(STAMP)
+	NNBOOK_DEVICE=cpu $(PY) tools/execute.py --timings book/_data/cpu-times.json
+
+student: $(STAMP)
+	$(PY) tools/student.py --out _build/student
+
+serve: book
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+test-gpu:
+	$(GPU_PYTHON) tools/test_gpu.py $(if $(DRY_RUN),--dry-run)
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,173 @@
+"""Exercise checks: compare a student's function with an oracle and say one line.
+
+A check never prints the reference answer, and an exception raised by the
+student's code is reported in the result, not raised.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import torch
+
+_SYMBOLS = {"passed": "✅", "failed": "❌", "not attempted": "✏️"}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of a check: ``status`` is passed, failed or not attempted."""
+
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __repr__(self) -> str:
+        return f"{_SYMBOLS[self.status]} {self.status}: {self.message}"
+
+    __str__ = __repr__
+
+
+def _copy(value: Any) -> Any:
+    """Copy inputs so that in-place changes by one function cannot leak into the other."""
+    if isinstance(value, torch.Tensor):
+        copied = value.detach().clone()
+        return copied.requires_grad_(value.requires_grad) if value.is_leaf else copied
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # some objects cannot be copied; pass them as they are
+        return value
+
+
+def compare(got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5) -> str | None:
+    """Return ``None`` if ``got`` matches ``expected``, else a hint that hides ``expected``.
+
+    Example:
+        >>> compare(torch.ones(2), torch.ones(2)) is None
+        True
+        >>> compare(torch.ones(3), torch.ones(2))
+        'returned shape (3,), expected shape (2,)'
+    """
+    if got is None and expected is not None:
+        return "returned None: did you forget a `return`?"
+    if isinstance(expected, torch.Tensor):
+        if not isinstance(got, torch.Tensor):
+            return f"returned a {type(got).__name__}, expected a torch.Tensor"
+        if got.shape != expected.shape:
+            return f"returned shape {tuple(got.shape)}, expected shape {tuple(expected.shape)}"
+        if got.dtype != expected.dtype:
+            return f"returned dtype {got.dtype}, expected {expected.dtype}"
+        if got.is_floating_point() or got.is_complex():
+            got_c, expected_c = got.detach().cpu(), expected.detach().cpu()
+            if torch.isnan(got_c).any() and not torch.isnan(expected_c).any():
+                return "the result contains NaN"
+            if not torch.allclose(got_c, expected_c, atol=atol, rtol=rtol, equal_nan=True):
+                error = (got_c - expected_c).abs().nan_to_num(float("inf"))
+                index = tuple(int(i) for i in torch.unravel_index(error.argmax(), error.shape))
+                return (f"largest error {error.max().item():.3g} at index {index} "
+                        f"is above the tolerance (atol={atol:g}, rtol={rtol:g})")
+            return None
+        if not torch.equal(got.cpu(), expected.cpu()):
+            wrong = (got.cpu() != expected.cpu()).sum().item()
+            return f"{wrong} of {expected.numel()} entries are wrong"
+        return None
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return None if got == expected else "the answer is not right"
+    if isinstance(expected, (int, float)):
+        if isinstance(got, torch.Tensor) and got.numel() == 1:
+            got = got.item()
+        if not isinstance(got, (int, float)):
+            return f"returned a {type(got).__name__}, expected a number"
+        if abs(got - expected) <= atol + rtol * abs(expected):
+            return None
+        return "the number is not right" + (" (too high)" if got > expected else " (too low)")
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"expected a sequence of {len(expected)} items"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            hint = compare(g, e, atol, rtol)
+            if hint:
+                return f"item {i}: {hint}"
+        return None
+    return None if got == expected else "the answer is not right"
+
+
+def _call(fn: Callable, args: tuple) -> tuple[str, Any]:
+    """Run the student's function; return ('ok', value) or the reason it did not run."""
+    try:
+        return "ok", fn(*_copy(args))
+    except NotImplementedError:
+        return "not attempted", None
+    except Exception as exc:  # report the student's error, never raise it
+        return "error", f"{type(exc).__name__}: {exc}"
+
+
+def _as_cases(cases: Sequence[Any]) -> list[tuple]:
+    if not isinstance(cases, (list, tuple)) or len(cases) == 0:
+        raise ValueError("cases must be a non-empty list of argument tuples")
+    return [c if isinstance(c, tuple) else (c,) for c in cases]
+
+
+def check_function(
+    fn: Any,
+    reference: Callable,
+    cases: Sequence[Any],
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+) -> CheckResult:
+    """Call ``fn`` and ``reference`` on each case (a tuple of arguments) and compare.
+
+    Example:
+        >>> check_function(lambda x: 2 * x, lambda x: x + x, [torch.ones(2)])
+        ✅ passed: all 1 cases match
+        >>> def stub(x):
+        ...     raise NotImplementedError
+        >>> check_function(stub, torch.relu, [torch.ones(2)]).status
+        'not attempted'
+    """
+    cases = _as_cases(cases)
+    if not callable(fn):
+        return CheckResult("failed", f"expected a function, got {type(fn).__name__}")
+    for i, args in enumerate(cases, start=1):
+        outcome, got = _call(fn, args)
+        if outcome == "not attempted":
+            return CheckResult("not attempted", "replace `raise NotImplementedError` with your code")
+        if outcome == "error":
+            return CheckResult("failed", f"case {i} raised {got}")
+        hint = compare(got, reference(*_copy(args)), atol, rtol)
+        if hint:
+            return CheckResult("failed", f"case {i}: {hint}")
+    return CheckResult("passed", f"all {len(cases)} cases match")
+
+
+def check_output(
+    fn: Any, test: Callable[..., str | None], cases: Sequence[Any] = ((),)
+) -> CheckResult:
+    """Call ``fn`` on each case and judge the result with ``test(result, *args)``.
+
+    ``test`` returns ``None`` when the result is right, else a hint. Use it when
+    the answer is a property (a loss below a bound, a shape) rather than a value.
+
+    Example:
+        >>> check_output(lambda: 3, lambda r: None if r > 2 else "too small")
+        ✅ passed: all 1 cases match
+    """
+    cases = _as_cases(cases)
+    if not callable(fn):
+        return CheckResult("failed", f"expected a function, got {type(fn).__name__}")
+    for i, args in enumerate(cases, start=1):
+        outcome, got = _call(fn, args)
+        if outcome == "not attempted":
+            return CheckResult("not attempted", "replace `raise NotImplementedError` with your code")
+        if outcome == "error":
+            return CheckResult("failed", f"case {i} raised {got}")
+        hint = test(got, *_copy(args))
+        if hint:
+            return CheckResult("failed", f"case {i}: {hint}")
+    return CheckResult("passed", f"all {len(cases)} cases match")

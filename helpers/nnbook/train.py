@@ -1,0 +1,151 @@
+"""The canonical training loop: one epoch, evaluation, and ``fit`` with early stopping."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass
+class History:
+    """Per-epoch losses and accuracies recorded by ``fit``."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int | None = None  # 0-based epoch of the lowest validation loss
+    stopped_early: bool = False
+
+
+def _check_args(model: nn.Module, loader: DataLoader, device: torch.device) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, not {type(model).__name__}")
+    if not isinstance(loader, DataLoader):
+        raise TypeError(f"loader must be a DataLoader, not {type(loader).__name__}")
+    if len(loader) == 0:
+        raise ValueError("loader is empty: it yields no batches")
+    param = next(model.parameters(), None)
+    if param is not None and param.device.type != torch.device(device).type:
+        raise ValueError(
+            f"model is on {param.device} but device={device}: call model.to(device) first"
+        )
+
+
+def train_one_epoch(
+    model: nn.Module,
+    loader: DataLoader,
+    loss_fn: LossFn,
+    optimizer: torch.optim.Optimizer,
+    device: torch.device,
+) -> float:
+    """Train for one pass over ``loader``; return the mean loss per sample."""
+    _check_args(model, loader, device)
+    model.train()
+    total_loss, num_samples = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        loss = loss_fn(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(X)  # the loss is a batch mean
+        num_samples += len(X)
+    return total_loss / num_samples
+
+
+def evaluate(
+    model: nn.Module, loader: DataLoader, loss_fn: LossFn, device: torch.device
+) -> tuple[float, float | None]:
+    """Mean loss per sample, and accuracy when targets are class indices.
+
+    Accuracy is ``None`` for regression (floating-point targets).
+
+    Example:
+        >>> model = nn.Linear(2, 2)
+        >>> data = torch.utils.data.TensorDataset(torch.zeros(4, 2), torch.zeros(4).long())
+        >>> loader = DataLoader(data, batch_size=2)
+        >>> loss, accuracy = evaluate(model, loader, nn.CrossEntropyLoss(), "cpu")
+        >>> accuracy in (0.0, 1.0)
+        True
+    """
+    _check_args(model, loader, device)
+    model.eval()
+    total_loss, num_correct, num_samples = 0.0, 0, 0
+    classify = True
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total_loss += loss_fn(logits, y).item() * len(X)
+            num_samples += len(X)
+            classify = classify and not y.is_floating_point() and logits.ndim == 2
+            if classify:
+                num_correct += (logits.argmax(dim=1) == y).sum().item()
+    return total_loss / num_samples, (num_correct / num_samples if classify else None)
+
+
+def fit(
+    model: nn.Module,
+    train_loader: DataLoader,
+    loss_fn: LossFn,
+    optimizer: torch.optim.Optimizer,
+    num_epochs: int,
+    device: torch.device,
+    val_loader: DataLoader | None = None,
+    patience: int | None = None,
+    progress: bool = True,
+) -> History:
+    """Train ``model`` for up to ``num_epochs`` epochs and record a ``History``.
+
+    With ``val_loader`` and ``patience``, training stops once the validation
+    loss has not improved for ``patience`` epochs, and the weights of the
+    best epoch are restored (early stopping).
+
+    Example:
+        >>> X, y = torch.randn(32, 3), torch.randn(32, 1)
+        >>> loader = DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=8)
+        >>> model = nn.Linear(3, 1)
+        >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        >>> history = fit(model, loader, nn.MSELoss(), optimizer, 5, "cpu", progress=False)
+        >>> len(history.train_loss)
+        5
+    """
+    if not isinstance(num_epochs, int) or num_epochs < 1:
+        raise ValueError(f"num_epochs must be a positive int, got {num_epochs!r}")
+    if patience is not None and (val_loader is None or patience < 1):
+        raise ValueError("patience needs a val_loader and must be a positive int")
+    history = History()
+    best_loss, best_state = float("inf"), None
+    epochs = tqdm(range(num_epochs), desc="epochs", disable=not progress)
+    for epoch in epochs:
+        history.train_loss.append(
+            train_one_epoch(model, train_loader, loss_fn, optimizer, device)
+        )
+        if val_loader is None:
+            epochs.set_postfix(train_loss=f"{history.train_loss[-1]:.4f}")
+            continue
+        val_loss, val_accuracy = evaluate(model, val_loader, loss_fn, device)
+        history.val_loss.append(val_loss)
+        if val_accuracy is not None:
+            history.val_accuracy.append(val_accuracy)
+        epochs.set_postfix(
+            train_loss=f"{history.train_loss[-1]:.4f}", val_loss=f"{val_loss:.4f}"
+        )
+        if val_loss < best_loss:
+            best_loss, history.best_epoch = val_loss, epoch
+            best_state = copy.deepcopy(model.state_dict())
+        elif patience is not None and epoch - history.best_epoch >= patience:
+            history.stopped_early = True
+            break
+    epochs.close()
+    if patience is not None and best_state is not None:
+        model.load_state_dict(best_state)
+    return history

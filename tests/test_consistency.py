@@ -1,0 +1,34 @@
+"""The repository URL and the version are set once, in _config.yml; all else agrees."""
+
+from __future__ import annotations
+
+import re
+
+from notebooks import ROOT, repo_url, version
+
+
+def test_version_is_a_release_number():
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version())
+
+
+def test_helpers_pyproject_agrees():
+    # read with a regular expression: tomllib is not in Python 3.10
+    text = (ROOT / "helpers" / "pyproject.toml").read_text()
+    assert re.search(r'^version = "(.*)"$', text, re.M).group(1) == version()
+    assert re.search(r'^Homepage = "(.*)"$', text, re.M).group(1) == repo_url()
+
+
+def test_readmes_agree():
+    for path in ("README.md", "helpers/README.md"):
+        text = (ROOT / path).read_text()
+        for url in re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", text):
+            assert url.rstrip(".") == repo_url(), f"{path} names another repository: {url}"
+        for pin in re.findall(r"@v(\d+\.\d+\.\d+)", text):
+            assert pin == version(), f"{path} pins v{pin}, the book is v{version()}"
+
+
+def test_setup_cells_pin_the_configured_url_and_version(chapters):
+    for name, nb in chapters.items():
+        source = nb.cells[1].source
+        assert f'REPO = "{repo_url()}"' in source, name
+        assert f'VERSION = "{version()}"' in source, name

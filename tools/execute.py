@@ -1,0 +1,67 @@
+"""Execute notebooks in place (``make outputs``) and record how long each took.
+
+Usage: python tools/execute.py [--timings FILE] [NOTEBOOK ...]
+
+Every notebook runs in a fresh kernel with its folder as the working
+directory and ``NNBOOK_DEVICE`` as set by the caller (``make outputs`` sets
+``cpu``), so the stored outputs are the ones nbval reproduces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import ROOT, notebooks  # noqa: E402
+
+
+def execute(path: Path, timeout: int = 300) -> float:
+    """Run ``path`` top to bottom, save it with fresh outputs, return seconds taken."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--timings", type=Path, help="write the times to this JSON file")
+    args = parser.parse_args()
+    paths = [p.resolve() for p in args.paths] or notebooks()
+    times = {}
+    for path in paths:
+        seconds = execute(path)
+        name = str(path.relative_to(ROOT))
+        times[name] = round(seconds, 1)
+        print(f"{seconds:6.1f} s  {name}", flush=True)
+    print(f"{sum(times.values()):6.1f} s  total")
+    if args.timings:
+        record = {
+            "device": os.environ.get("NNBOOK_DEVICE", "auto"),
+            "cpu_count": os.cpu_count(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "seconds": times,
+        }
+        args.timings.parent.mkdir(parents=True, exist_ok=True)
+        args.timings.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Shared helpers of the tools and tests: find the book's notebooks, read the config."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def config() -> dict:
+    """The parsed ``_config.yml``."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def repo_url() -> str:
+    return config()["repository"]["url"].rstrip("/")
+
+
+def version() -> str:
+    return str(config()["sphinx"]["config"]["release"])
+
+
+def toc_files() -> list[str]:
+    """Every file listed in ``_toc.yml`` (without suffix), in reading order."""
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    return re.findall(r"^\s*(?:-\s*file|root):\s*(\S+)", text, flags=re.M)
+
+
+def notebooks() -> list[Path]:
+    """The chapter notebooks, in reading order."""
+    paths = [ROOT / f"{name}.ipynb" for name in toc_files()]
+    return [p for p in paths if p.exists()]
+
+
+SETUP_TEMPLATE = '''\
+# Setup, the same in every chapter: install the book's helpers if they are
+# missing (in Colab, say), seed the random number generators, pick a device.
+import importlib.util
+import subprocess
+import sys
+
+REPO = "{repo}"
+VERSION = "{version}"
+if importlib.util.find_spec("nnbook") is None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet",
+         f"nnbook @ git+{{REPO}}@v{{VERSION}}#subdirectory=helpers"],
+        check=True,
+    )
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+from nnbook import pick_device, seed_everything
+
+generator = seed_everything(0)
+device = pick_device()
+print(f"device: {{device}}")'''
+
+
+def setup_cell_source() -> str:
+    """The setup cell every chapter starts with, filled from ``_config.yml``."""
+    return SETUP_TEMPLATE.format(repo=repo_url(), version=version())
+
+
+EXERCISE = re.compile(r"^:{3,}\{exercise\}[^\n]*\n:label:\s*([\w-]+)", re.M)
+SOLUTION_START = re.compile(r"^(:{3,})\{solution-start\}\s*([\w-]+)\s*\n:class:\s*dropdown\s*\n\1\s*$")
+SOLUTION_END = re.compile(r"^(:{3,})\{solution-end\}\s*\n\1\s*$")
+
+
+@dataclass
+class Exercise:
+    """An exercise's cells: the stub, the solution cells and the check."""
+
+    label: str
+    stub: str
+    solutions: list[str]
+    check: str
+    check_outputs: list
+
+
+def exercises(nb) -> list[Exercise]:
+    """Parse the exercises of a notebook, insisting on the book's pattern:
+    exercise directive, stub cell, solution-start, solution cell(s), solution-end,
+    check cell. Raises ValueError, naming the label, where the pattern breaks."""
+    found = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        match = EXERCISE.search(cell.source) if cell.cell_type == "markdown" else None
+        if not match:
+            continue
+        label = match.group(1)
+        try:
+            stub, start = cells[i + 1], cells[i + 2]
+            if stub.cell_type != "code" or "raise NotImplementedError" not in stub.source:
+                raise ValueError("the cell after the exercise must be a stub raising NotImplementedError")
+            start_match = SOLUTION_START.match(start.source.strip())
+            if start.cell_type != "markdown" or not start_match or start_match.group(2) != label:
+                raise ValueError("the stub must be followed by a dropdown solution-start for this label")
+            j = i + 3
+            solutions = []
+            while cells[j].cell_type == "code":
+                solutions.append(cells[j].source)
+                j += 1
+            if not solutions or not SOLUTION_END.match(cells[j].source.strip()):
+                raise ValueError("solution code cells must be followed by solution-end")
+            check = cells[j + 1]
+            if check.cell_type != "code" or "check_" not in check.source:
+                raise ValueError("solution-end must be followed by a check cell")
+        except IndexError:
+            raise ValueError(f"exercise {label}: the notebook ends before the pattern does") from None
+        except ValueError as exc:
+            raise ValueError(f"exercise {label}: {exc}") from None
+        found.append(Exercise(label, stub.source, solutions, check.source, check.get("outputs", [])))
+    return found
