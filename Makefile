@@ -31,7 +31,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt $(HELPERS) | $(PY)
-	set -o pipefail; $(PY) -m pip install -r requirements.txt 2>&1 \
+	set -o pipefail; $(PY) -m pip install --quiet -r requirements.txt 2>&1 \
 	  | { grep -v "^WARNING: Location" || true; }
 	touch $(STAMP)
 

@@ -39,10 +39,13 @@ def fresh_environment(tmp: Path) -> Path:
     """A venv that sees every package of this one except nnbook (like Colab's runtime)."""
     env = tmp / "env"
     subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    # the venv's own old setuptools would shadow this environment's (torch needs a new one)
+    subprocess.run([str(env / "bin" / "python"), "-m", "pip", "uninstall", "-q", "-y", "setuptools"],
+                   check=True)
     farm = tmp / "packages"
     farm.mkdir()
     for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
-        if "nnbook" not in entry.name and entry.suffix != ".pth" and entry.name not in ("pip", "setuptools"):
+        if "nnbook" not in entry.name and entry.suffix != ".pth" and not entry.name.startswith("pip"):
             (farm / entry.name).symlink_to(entry)
     python = env / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():
+    # In Jupyter without ipywidgets, tqdm.auto warns and falls back to a text bar;
+    # the text bar is all we need, so the warning is silenced here (only here).
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
