@@ -14,8 +14,13 @@ HELPERS := $(wildcard helpers/pyproject.toml helpers/nnbook/*.py)
 PORT ?= 8000
 # Pytest's own options can be added: make test PYTEST_ARGS="-k sync -x"
 PYTEST_ARGS ?=
-# The Python that has CUDA torch on a GPU machine (make test-gpu never makes a venv).
+# make test-gpu uses the Python that has CUDA torch on a GPU machine and never makes
+# a venv; its dry run (DRY_RUN=1) uses this project's venv on the CPU.
+ifdef DRY_RUN
+GPU_PYTHON ?= $(PY)
+else
 GPU_PYTHON ?= python3
+endif
 
 .PHONY: help install book test outputs student serve test-gpu clean
 
@@ -38,7 +43,7 @@ $(STAMP): requirements.txt $(HELPERS) | $(PY)
 install: $(STAMP)
 
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+	$(VENV)/bin/jupyter-book build . --all --builder html -W -n --keep-going
 
 test: $(STAMP)
 	NNBOOK_DEVICE=cpu $(PY) -m pytest $(PYTEST_ARGS)
@@ -52,7 +57,7 @@ student: $(STAMP)
 serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-test-gpu:
+test-gpu: $(if $(DRY_RUN),$(STAMP))
 	$(GPU_PYTHON) tools/test_gpu.py $(if $(DRY_RUN),--dry-run)
 
 clean:
