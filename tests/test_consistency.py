@@ -32,3 +32,13 @@ def test_setup_cells_pin_the_configured_url_and_version(chapters):
         source = nb.cells[1].source
         assert f'REPO = "{repo_url()}"' in source, name
         assert f'VERSION = "{version()}"' in source, name
+
+
+def test_helpers_dependencies_are_lower_bounds_only():
+    """Installing the helpers in Colab must never up- or downgrade Colab's packages."""
+    text = (ROOT / "helpers" / "pyproject.toml").read_text()
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.M | re.S).group(1)
+    requirements = re.findall(r'"([^"]+)"', block)
+    assert requirements, "no dependencies found"
+    for requirement in requirements:
+        assert re.fullmatch(r"[\w-]+(>=[\d.]+)?", requirement), f"not a lower bound: {requirement}"

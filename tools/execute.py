@@ -52,6 +52,8 @@ def main() -> None:
         print(f"{seconds:6.1f} s  {name}", flush=True)
     print(f"{sum(times.values()):6.1f} s  total")
     if args.timings:
+        if args.timings.exists() and args.paths:  # a partial run updates the others' times
+            times = {**json.loads(args.timings.read_text())["seconds"], **times}
         record = {
             "device": os.environ.get("NNBOOK_DEVICE", "auto"),
             "cpu_count": os.cpu_count(),
