@@ -114,6 +114,23 @@ def _as_cases(cases: Sequence[Any]) -> list[tuple]:
     return [c if isinstance(c, tuple) else (c,) for c in cases]
 
 
+def _run_cases(fn: Any, cases: Sequence[Any], judge: Callable[[Any, tuple], str | None]) -> CheckResult:
+    """Call ``fn`` on every case; ``judge(result, args)`` returns None or a hint."""
+    cases = _as_cases(cases)
+    if not callable(fn):
+        return CheckResult("failed", f"expected a function, got {type(fn).__name__}")
+    for i, args in enumerate(cases, start=1):
+        outcome, got = _call(fn, args)
+        if outcome == "not attempted":
+            return CheckResult("not attempted", "replace `raise NotImplementedError` with your code")
+        if outcome == "error":
+            return CheckResult("failed", f"case {i} raised {got}")
+        hint = judge(got, args)
+        if hint:
+            return CheckResult("failed", f"case {i}: {hint}")
+    return CheckResult("passed", f"all {len(cases)} cases match")
+
+
 def check_function(
     fn: Any,
     reference: Callable,
@@ -131,19 +148,7 @@ def check_function(
         >>> check_function(stub, torch.relu, [torch.ones(2)]).status
         'not attempted'
     """
-    cases = _as_cases(cases)
-    if not callable(fn):
-        return CheckResult("failed", f"expected a function, got {type(fn).__name__}")
-    for i, args in enumerate(cases, start=1):
-        outcome, got = _call(fn, args)
-        if outcome == "not attempted":
-            return CheckResult("not attempted", "replace `raise NotImplementedError` with your code")
-        if outcome == "error":
-            return CheckResult("failed", f"case {i} raised {got}")
-        hint = compare(got, reference(*_copy(args)), atol, rtol)
-        if hint:
-            return CheckResult("failed", f"case {i}: {hint}")
-    return CheckResult("passed", f"all {len(cases)} cases match")
+    return _run_cases(fn, cases, lambda got, args: compare(got, reference(*_copy(args)), atol, rtol))
 
 
 def check_output(
@@ -158,16 +163,4 @@ def check_output(
         >>> check_output(lambda: 3, lambda r: None if r > 2 else "too small")
         ✅ passed: all 1 cases match
     """
-    cases = _as_cases(cases)
-    if not callable(fn):
-        return CheckResult("failed", f"expected a function, got {type(fn).__name__}")
-    for i, args in enumerate(cases, start=1):
-        outcome, got = _call(fn, args)
-        if outcome == "not attempted":
-            return CheckResult("not attempted", "replace `raise NotImplementedError` with your code")
-        if outcome == "error":
-            return CheckResult("failed", f"case {i} raised {got}")
-        hint = test(got, *_copy(args))
-        if hint:
-            return CheckResult("failed", f"case {i}: {hint}")
-    return CheckResult("passed", f"all {len(cases)} cases match")
+    return _run_cases(fn, cases, lambda got, args: test(got, *_copy(args)))
