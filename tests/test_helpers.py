@@ -312,6 +312,7 @@ def test_check_inputs_are_copied():
     (torch.ones(2, dtype=torch.float64), torch.ones(2), "dtype"),
     (torch.tensor([1, 2]), torch.tensor([1, 3]), "1 of 2 entries"),
     (torch.tensor([float("nan")]), torch.tensor([1.0]), "NaN"),
+    (torch.tensor([float("inf")]), torch.tensor([1.0]), "inf"),
     ("3", 3, "expected a number"),
     ((1, 2), (1, 2, 3), "sequence of 3"),
     ((1, torch.ones(1)), (1, torch.zeros(1)), "item 1"),

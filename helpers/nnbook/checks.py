@@ -67,6 +67,8 @@ def compare(got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5) -> 
             got_c, expected_c = got.detach().cpu(), expected.detach().cpu()
             if torch.isnan(got_c).any() and not torch.isnan(expected_c).any():
                 return "the result contains NaN"
+            if torch.isinf(got_c).any() and not torch.isinf(expected_c).any():
+                return "the result contains inf (an overflow?)"
             if not torch.allclose(got_c, expected_c, atol=atol, rtol=rtol, equal_nan=True):
                 error = (got_c - expected_c).abs().nan_to_num(float("inf"))
                 index = tuple(int(i) for i in torch.unravel_index(error.argmax(), error.shape))
