@@ -22,7 +22,9 @@ def test_readmes_agree():
     for path in ("README.md", "helpers/README.md"):
         text = (ROOT / path).read_text()
         for url in re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", text):
-            assert url.rstrip(".") == repo_url(), f"{path} names another repository: {url}"
+            assert url.rstrip(".") == repo_url(), (
+                f"{path} names another repository: {url}"
+            )
         for pin in re.findall(r"@v(\d+\.\d+\.\d+)", text):
             assert pin == version(), f"{path} pins v{pin}, the book is v{version()}"
 
@@ -41,4 +43,6 @@ def test_helpers_dependencies_are_lower_bounds_only():
     requirements = re.findall(r'"([^"]+)"', block)
     assert requirements, "no dependencies found"
     for requirement in requirements:
-        assert re.fullmatch(r"[\w-]+(>=[\d.]+)?", requirement), f"not a lower bound: {requirement}"
+        assert re.fullmatch(r"[\w-]+(>=[\d.]+)?", requirement), (
+            f"not a lower bound: {requirement}"
+        )

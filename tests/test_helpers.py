@@ -6,13 +6,10 @@ import random
 import sys
 
 import matplotlib.pyplot as plt
+import nnbook
 import numpy as np
 import pytest
 import torch
-from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
-
-import nnbook
 from nnbook import (
     CheckResult,
     History,
@@ -38,6 +35,8 @@ from nnbook import (
     show_images,
     train_one_epoch,
 )
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
 
 def test_public_api_is_exactly_all():
@@ -47,6 +46,7 @@ def test_public_api_is_exactly_all():
 
 
 # --- device -------------------------------------------------------------------
+
 
 def test_pick_device_override_and_env(monkeypatch):
     monkeypatch.delenv("NNBOOK_DEVICE", raising=False)
@@ -79,22 +79,37 @@ def test_pick_device_bad_input(monkeypatch):
 
 # --- seed ---------------------------------------------------------------------
 
+
 def test_seed_everything_repeats_every_generator():
     g = seed_everything(7)
-    first = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=g).item())
+    first = (
+        random.random(),
+        np.random.rand(),
+        torch.rand(1).item(),
+        torch.rand(1, generator=g).item(),
+    )
     g = seed_everything(7)
-    second = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=g).item())
+    second = (
+        random.random(),
+        np.random.rand(),
+        torch.rand(1).item(),
+        torch.rand(1, generator=g).item(),
+    )
     assert first == second
     assert isinstance(g, torch.Generator)
 
 
-@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)],
+)
 def test_seed_everything_bad_input(bad, error):
     with pytest.raises(error, match="seed"):
         seed_everything(bad)
 
 
 # --- data ---------------------------------------------------------------------
+
 
 def test_digits_split_is_stratified_and_disjoint():
     split = load_digits_split()
@@ -111,10 +126,14 @@ def test_digits_split_is_stratified_and_disjoint():
     assert images.X_train.shape[1:] == (1, 8, 8)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"val_size": 0}, "val_size"), ({"test_size": 1.5}, "test_size"),
-    ({"val_size": 0.6, "test_size": 0.5}, "val_size \\+ test_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"val_size": 0}, "val_size"),
+        ({"test_size": 1.5}, "test_size"),
+        ({"val_size": 0.6, "test_size": 0.5}, "val_size \\+ test_size"),
+    ],
+)
 def test_digits_split_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         load_digits_split(**kwargs)
@@ -154,10 +173,13 @@ def test_make_loaders_bad_input():
 
 # --- train --------------------------------------------------------------------
 
+
 def _regression_loaders():
     X, y = make_regression_data(64, noise=0.01, seed=3)
     data = TensorDataset(X, y)
-    return DataLoader(data, batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(0)), DataLoader(data, batch_size=16)
+    return DataLoader(
+        data, batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(0)
+    ), DataLoader(data, batch_size=16)
 
 
 def test_fit_recovers_a_line():
@@ -165,7 +187,16 @@ def test_fit_recovers_a_line():
     train_loader, val_loader = _regression_loaders()
     model = nn.Linear(1, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
-    history = fit(model, train_loader, nn.MSELoss(), optimizer, 30, "cpu", val_loader, progress=False)
+    history = fit(
+        model,
+        train_loader,
+        nn.MSELoss(),
+        optimizer,
+        30,
+        "cpu",
+        val_loader,
+        progress=False,
+    )
     assert history.train_loss[-1] < history.train_loss[0] / 10
     assert abs(model.weight.item() - 2.0) < 0.05 and abs(model.bias.item() + 1.0) < 0.05
     assert history.val_accuracy == []  # regression: no accuracy
@@ -177,8 +208,17 @@ def test_fit_early_stopping_restores_the_best_weights():
     model = nn.Linear(1, 1)
     # A learning rate far too large makes the loss blow up after the first epoch.
     optimizer = torch.optim.SGD(model.parameters(), lr=3.0)
-    history = fit(model, train_loader, nn.MSELoss(), optimizer, 50, "cpu", val_loader,
-                  patience=2, progress=False)
+    history = fit(
+        model,
+        train_loader,
+        nn.MSELoss(),
+        optimizer,
+        50,
+        "cpu",
+        val_loader,
+        patience=2,
+        progress=False,
+    )
     assert history.stopped_early
     assert len(history.val_loss) == history.best_epoch + 3
     loss, _ = evaluate(model, val_loader, nn.MSELoss(), "cpu")
@@ -201,8 +241,12 @@ def test_train_and_evaluate_classification():
 
 
 def test_train_bad_input():
-    loader = DataLoader(TensorDataset(torch.zeros(4, 1), torch.zeros(4, 1)), batch_size=2)
-    empty = DataLoader(TensorDataset(torch.zeros(0, 1), torch.zeros(0, 1)), batch_size=2)
+    loader = DataLoader(
+        TensorDataset(torch.zeros(4, 1), torch.zeros(4, 1)), batch_size=2
+    )
+    empty = DataLoader(
+        TensorDataset(torch.zeros(0, 1), torch.zeros(0, 1)), batch_size=2
+    )
     model = nn.Linear(1, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     with pytest.raises(TypeError, match="model"):
@@ -219,8 +263,11 @@ def test_train_bad_input():
 
 # --- metrics ------------------------------------------------------------------
 
+
 def test_metrics_match_hand_counts():
-    logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]])
+    logits = torch.tensor(
+        [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]]
+    )
     y = torch.tensor([0, 1, 2, 2])
     assert accuracy(logits, y) == 0.75
     y_pred = logits.argmax(1)
@@ -239,9 +286,14 @@ def test_metrics_bad_input():
         accuracy(torch.zeros(3, 2), torch.zeros(2).long())
     with pytest.raises(ValueError, match="y_true and y_pred"):
         confusion_matrix(torch.zeros(3), torch.zeros(2), 2)
+    with pytest.raises(ValueError, match="y_true has labels outside 0..1"):
+        confusion_matrix(torch.tensor([0, 1, 2]), torch.tensor([0, 1, 1]), 2)
+    with pytest.raises(ValueError, match="y_pred has labels outside"):
+        per_class_scores(torch.tensor([0, 1]), torch.tensor([0, -1]), 2)
 
 
 # --- plot ---------------------------------------------------------------------
+
 
 def test_plots_draw_on_the_given_axes():
     fig, axes = plt.subplots(1, 3)
@@ -269,6 +321,7 @@ def test_plots_bad_input():
 
 
 # --- checks -------------------------------------------------------------------
+
 
 def _stub(x):
     raise NotImplementedError
@@ -306,17 +359,20 @@ def test_check_inputs_are_copied():
     assert torch.equal(x, torch.ones(3))
 
 
-@pytest.mark.parametrize("got, expected, hint", [
-    ([1, 2], torch.ones(2), "expected a torch.Tensor"),
-    (torch.ones(2, 1), torch.ones(2), "shape"),
-    (torch.ones(2, dtype=torch.float64), torch.ones(2), "dtype"),
-    (torch.tensor([1, 2]), torch.tensor([1, 3]), "1 of 2 entries"),
-    (torch.tensor([float("nan")]), torch.tensor([1.0]), "NaN"),
-    (torch.tensor([float("inf")]), torch.tensor([1.0]), "inf"),
-    ("3", 3, "expected a number"),
-    ((1, 2), (1, 2, 3), "sequence of 3"),
-    ((1, torch.ones(1)), (1, torch.zeros(1)), "item 1"),
-])
+@pytest.mark.parametrize(
+    "got, expected, hint",
+    [
+        ([1, 2], torch.ones(2), "expected a torch.Tensor"),
+        (torch.ones(2, 1), torch.ones(2), "shape"),
+        (torch.ones(2, dtype=torch.float64), torch.ones(2), "dtype"),
+        (torch.tensor([1, 2]), torch.tensor([1, 3]), "1 of 2 entries"),
+        (torch.tensor([float("nan")]), torch.tensor([1.0]), "NaN"),
+        (torch.tensor([float("inf")]), torch.tensor([1.0]), "inf"),
+        ("3", 3, "expected a number"),
+        ((1, 2), (1, 2, 3), "sequence of 3"),
+        ((1, torch.ones(1)), (1, torch.zeros(1)), "item 1"),
+    ],
+)
 def test_compare_hints(got, expected, hint):
     assert hint in compare(got, expected)
 
@@ -333,13 +389,19 @@ def test_check_output_and_bad_cases():
 
 # --- glue ---------------------------------------------------------------------
 
+
 def test_glue_writes_the_bundle_myst_nb_reads(monkeypatch):
     shown = []
     module = sys.modules["nnbook.glue"]  # the module, not the function it exports
-    monkeypatch.setattr(module, "display", lambda data, raw, metadata: shown.append((data, metadata)))
+    monkeypatch.setattr(
+        module, "display", lambda data, raw, metadata: shown.append((data, metadata))
+    )
     glue("acc", 0.97)
     data, metadata = shown[0]
     assert data == {"application/papermill.record/text/plain": "0.97"}
-    assert metadata["scrapbook"] == {"name": "acc", "mime_prefix": "application/papermill.record/"}
+    assert metadata["scrapbook"] == {
+        "name": "acc",
+        "mime_prefix": "application/papermill.record/",
+    }
     with pytest.raises(ValueError, match="name"):
         glue("bad name", 1)

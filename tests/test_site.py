@@ -10,8 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from notebooks import ROOT, exercises, notebooks, repo_url, toc_files, config
+from notebooks import ROOT, config, exercises, notebooks, repo_url, toc_files
 
 HTML = ROOT / "_build" / "html"
 
@@ -22,8 +21,11 @@ def site() -> Path:
     shutil.rmtree(ROOT / "_build" / "html", ignore_errors=True)
     shutil.rmtree(ROOT / "_build" / ".doctrees", ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jb), "build", str(ROOT), "--builder", "html", "-W", "-n",
-                             "--keep-going"], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(jb), "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert "warning" not in result.stderr.lower(), result.stderr[-5000:]
     return HTML
@@ -41,8 +43,11 @@ class Page(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
     def find(self, tag: str, **attrs) -> list[dict]:
-        return [a for t, a in self.tags if t == tag
-                and all(re.search(v, a.get(k) or "") for k, v in attrs.items())]
+        return [
+            a
+            for t, a in self.tags
+            if t == tag and all(re.search(v, a.get(k) or "") for k, v in attrs.items())
+        ]
 
 
 def page(site: Path, name: str) -> tuple[str, Page]:
@@ -82,7 +87,9 @@ def test_solutions_are_collapsed_dropdowns(site):
         name = str(path.relative_to(ROOT).with_suffix(""))
         _, html = page(site, name)
         solutions = html.find("div", **{"class": r"\bsolution\b"})
-        assert len(solutions) == len(exercises(__import__("nbformat").read(path, as_version=4)))
+        assert len(solutions) == len(
+            exercises(__import__("nbformat").read(path, as_version=4))
+        )
         for div in solutions:
             assert "dropdown" in div["class"], f"{name}: a solution is not a dropdown"
 

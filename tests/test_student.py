@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import nbformat
-
 from notebooks import ROOT, exercises, notebooks
 from student import convert_markdown, format_value
 
@@ -15,8 +14,11 @@ LEFTOVER_MYST = [r"^:{3,}", r"^`{3,}\{", r"\{[\w:-]+\}`", r"^\([\w-]+\)=", r"^:l
 
 
 def test_student_command_writes_every_chapter_without_solutions(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "tools" / "student.py"), "--out", str(tmp_path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "student.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     for path in notebooks():
         book = nbformat.read(path, as_version=4)
         student = nbformat.read(tmp_path / path.relative_to(ROOT), as_version=4)
@@ -30,7 +32,10 @@ def test_student_command_writes_every_chapter_without_solutions(tmp_path):
                 assert cell.outputs == [] and cell.execution_count is None
             else:
                 for pattern in LEFTOVER_MYST:
-                    assert not re.search(pattern, cell.source, re.M), (path.stem, cell.source)
+                    assert not re.search(pattern, cell.source, re.M), (
+                        path.stem,
+                        cell.source,
+                    )
         assert len(student.cells) < len(book.cells)
 
 

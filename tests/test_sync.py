@@ -1,39 +1,56 @@
-"""A helper written out in a chapter is the package's function, character for character."""
+"""A helper written out in a chapter is the package's own, character for character.
+
+Every top-level function or class that a chapter defines under the name of one of
+the package's (public or private) must be identical to it, decorators included.
+After changing a helper, `python tools/sync_helpers.py` rewrites the chapters' copies.
+"""
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
-
-import nnbook
+from helper_sources import definitions, package_definitions
 
 
 def chapter_definitions(chapters):
     """(chapter, name, source) of every top-level def/class in a code cell."""
-    for name, nb in chapters.items():
+    for chapter, nb in chapters.items():
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
             try:
-                tree = ast.parse(cell.source)
+                found = definitions(cell.source)
             except SyntaxError:
                 continue
-            for node in tree.body:
-                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                    yield name, node.name, ast.get_source_segment(cell.source, node)
+            for name, (_, _, text) in found.items():
+                yield chapter, name, text
 
 
 def test_chapter_helpers_equal_the_package(chapters):
-    synced = []
+    package = package_definitions()
+    synced = set()
     for chapter, name, source in chapter_definitions(chapters):
-        if name not in nnbook.__all__:
-            continue
-        package_source = textwrap.dedent(inspect.getsource(getattr(nnbook, name))).strip()
-        assert source.strip() == package_source, (
-            f"{chapter} defines {name} differently from nnbook.{name}: "
-            "copy the package's function into the chapter (or rename the chapter's)"
-        )
-        synced.append(name)
-    # the foundation chapters teach these two helpers in full
-    assert {"pick_device", "seed_everything"} <= set(synced)
+        if name in package:
+            assert source == package[name], (
+                f"{chapter} defines {name} differently from the package: "
+                "run tools/sync_helpers.py (or rename the chapter's own function)"
+            )
+            synced.add(name)
+    # the chapters that teach these helpers write them out in full
+    taught = {
+        "pick_device",  # Tensors and autograd
+        "seed_everything",
+        "plot_decision_boundary",  # Neurons
+        "train_one_epoch",  # Training
+        "evaluate",
+        "fit",
+        "make_loaders",
+        "accuracy",  # Evaluation
+        "predict",
+        "confusion_matrix",
+        "per_class_scores",
+    }
+    assert taught <= synced, f"not written out in any chapter: {taught - synced}"
+
+
+def test_definitions_include_decorators():
+    source = "import x\n\n@dataclass\nclass A:\n    a: int = 1\n"
+    assert definitions(source)["A"][2] == "@dataclass\nclass A:\n    a: int = 1"

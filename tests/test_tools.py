@@ -11,10 +11,21 @@ from notebooks import ROOT, notebooks
 
 def test_test_gpu_dry_run_writes_a_log():
     first = notebooks()[0]
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "test_gpu.py"), "--dry-run",
-                             "--only", first.stem], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "test_gpu.py"),
+            "--dry-run",
+            "--only",
+            first.stem,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     record = json.loads((ROOT / "_build" / "gpu-dry-run.json").read_text())
     assert record["all_passed"] and [r["notebook"] for r in record["results"]] == [
-        str(first.relative_to(ROOT))]
+        str(first.relative_to(ROOT))
+    ]
     assert record["device"] == "cpu (dry run)"

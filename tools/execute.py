@@ -24,16 +24,47 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebooks import ROOT, notebooks  # noqa: E402
 
 
+def tidy_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs and keep only what a terminal would show.
+
+    A progress bar redraws its line with carriage returns; stored as it came,
+    every redraw would be a separate line on the site.
+    """
+    tidied: list = []
+    for output in outputs:
+        previous = tidied[-1] if tidied else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            tidied.append(output)
+    for output in tidied:
+        if output.output_type == "stream":
+            lines = output.text.split("\n")
+            output.text = "\n".join(line.rsplit("\r", 1)[-1] for line in lines)
+    return tidied
+
+
 def execute(path: Path, timeout: int = 300) -> float:
     """Run ``path`` top to bottom, save it with fresh outputs, return seconds taken."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", record_timing=False,
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = tidy_streams(cell.outputs)
     nbformat.write(nb, path)
     return seconds
 
@@ -41,7 +72,9 @@ def execute(path: Path, timeout: int = 300) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("paths", nargs="*", type=Path)
-    parser.add_argument("--timings", type=Path, help="write the times to this JSON file")
+    parser.add_argument(
+        "--timings", type=Path, help="write the times to this JSON file"
+    )
     args = parser.parse_args()
     paths = [p.resolve() for p in args.paths] or notebooks()
     times = {}
@@ -52,7 +85,9 @@ def main() -> None:
         print(f"{seconds:6.1f} s  {name}", flush=True)
     print(f"{sum(times.values()):6.1f} s  total")
     if args.timings:
-        if args.timings.exists() and args.paths:  # a partial run updates the others' times
+        if (
+            args.timings.exists() and args.paths
+        ):  # a partial run updates the others' times
             times = {**json.loads(args.timings.read_text())["seconds"], **times}
         record = {
             "device": os.environ.get("NNBOOK_DEVICE", "auto"),

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from notebooks import setup_cell_source
 
 
@@ -29,16 +28,24 @@ class Chapter:
     def __init__(self, title: str, intro: str = "") -> None:
         self.nb = new_notebook()
         self.nb.metadata = {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "kernelspec": {
+                "display_name": "Python 3",
+                "language": "python",
+                "name": "python3",
+            },
             "language_info": {"name": "python"},
         }
         self.md(f"# {title}\n\n{intro}".strip())
-        self.nb.cells.append(new_code_cell(setup_cell_source(), metadata={"tags": ["setup"]}))
+        self.nb.cells.append(
+            new_code_cell(setup_cell_source(), metadata={"tags": ["setup"]})
+        )
 
     def md(self, text: str) -> None:
         self.nb.cells.append(new_markdown_cell(text.strip("\n")))
 
-    def code(self, source: str, alt: str | None = None, tags: list[str] | None = None) -> None:
+    def code(
+        self, source: str, alt: str | None = None, tags: list[str] | None = None
+    ) -> None:
         metadata: dict = {}
         if alt:
             metadata["mystnb"] = {"image": {"alt": alt}}
@@ -46,8 +53,15 @@ class Chapter:
             metadata["tags"] = tags
         self.nb.cells.append(new_code_cell(source.strip("\n"), metadata=metadata))
 
-    def exercise(self, label: str, title: str, statement: str, stub: str,
-                 solution: str, check: str) -> None:
+    def exercise(
+        self,
+        label: str,
+        title: str,
+        statement: str,
+        stub: str,
+        solution: str,
+        check: str,
+    ) -> None:
         self.md(f":::{{exercise}} {title}\n:label: {label}\n\n{statement.strip()}\n:::")
         self.code(stub, tags=["exercise-stub"])
         self.md(f"::::{{solution-start}} {label}\n:class: dropdown\n::::")

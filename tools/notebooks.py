@@ -36,7 +36,7 @@ def notebooks() -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-SETUP_TEMPLATE = '''\
+SETUP_TEMPLATE = """\
 # Setup, the same in every chapter: install the book's helpers if they are
 # missing (in Colab, say), seed the random number generators, pick a device.
 import importlib.util
@@ -60,7 +60,8 @@ from nnbook import pick_device, seed_everything
 
 generator = seed_everything(0)
 device = pick_device()
-print(f"device: {{device}}")'''
+torch.set_num_threads(1)  # the book's small models run fastest on one CPU thread
+print(f"device: {{device}}")"""
 
 
 def setup_cell_source() -> str:
@@ -69,7 +70,9 @@ def setup_cell_source() -> str:
 
 
 EXERCISE = re.compile(r"^:{3,}\{exercise\}[^\n]*\n:label:\s*([\w-]+)", re.M)
-SOLUTION_START = re.compile(r"^(:{3,})\{solution-start\}\s*([\w-]+)\s*\n:class:\s*dropdown\s*\n\1\s*$")
+SOLUTION_START = re.compile(
+    r"^(:{3,})\{solution-start\}\s*([\w-]+)\s*\n:class:\s*dropdown\s*\n\1\s*$"
+)
 SOLUTION_END = re.compile(r"^(:{3,})\{solution-end\}\s*\n\1\s*$")
 
 
@@ -97,11 +100,22 @@ def exercises(nb) -> list[Exercise]:
         label = match.group(1)
         try:
             stub, start = cells[i + 1], cells[i + 2]
-            if stub.cell_type != "code" or "raise NotImplementedError" not in stub.source:
-                raise ValueError("the cell after the exercise must be a stub raising NotImplementedError")
+            if (
+                stub.cell_type != "code"
+                or "raise NotImplementedError" not in stub.source
+            ):
+                raise ValueError(
+                    "the cell after the exercise must be a stub raising NotImplementedError"
+                )
             start_match = SOLUTION_START.match(start.source.strip())
-            if start.cell_type != "markdown" or not start_match or start_match.group(2) != label:
-                raise ValueError("the stub must be followed by a dropdown solution-start for this label")
+            if (
+                start.cell_type != "markdown"
+                or not start_match
+                or start_match.group(2) != label
+            ):
+                raise ValueError(
+                    "the stub must be followed by a dropdown solution-start for this label"
+                )
             j = i + 3
             solutions = []
             while cells[j].cell_type == "code":
@@ -113,8 +127,14 @@ def exercises(nb) -> list[Exercise]:
             if check.cell_type != "code" or "check_" not in check.source:
                 raise ValueError("solution-end must be followed by a check cell")
         except IndexError:
-            raise ValueError(f"exercise {label}: the notebook ends before the pattern does") from None
+            raise ValueError(
+                f"exercise {label}: the notebook ends before the pattern does"
+            ) from None
         except ValueError as exc:
             raise ValueError(f"exercise {label}: {exc}") from None
-        found.append(Exercise(label, stub.source, solutions, check.source, check.get("outputs", [])))
+        found.append(
+            Exercise(
+                label, stub.source, solutions, check.source, check.get("outputs", [])
+            )
+        )
     return found

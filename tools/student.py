@@ -27,10 +27,18 @@ FENCE = re.compile(r"^(:{3,}|`{3,})\{([\w:-]+)\}\s*(.*)$")
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 TARGET = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
 EQ_LABEL = re.compile(r"(\$\$)\s*\(([\w-]+)\)")
-ADMONITION_TITLES = {"note": "Note", "tip": "Tip", "warning": "Warning",
-                     "important": "Important", "caution": "Caution", "hint": "Hint",
-                     "seealso": "See also", "attention": "Attention", "danger": "Danger",
-                     "admonition": ""}
+ADMONITION_TITLES = {
+    "note": "Note",
+    "tip": "Tip",
+    "warning": "Warning",
+    "important": "Important",
+    "caution": "Caution",
+    "hint": "Hint",
+    "seealso": "See also",
+    "attention": "Attention",
+    "danger": "Danger",
+    "admonition": "",
+}
 
 
 def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
@@ -100,7 +108,11 @@ def convert_markdown(source: str, values: dict[str, str]) -> str:
                 emit(f"```{argument}".rstrip())
                 stack.append((fence, "code"))
                 continue
-            title = "Exercise" if name == "exercise" else ADMONITION_TITLES.get(name, name.title())
+            title = (
+                "Exercise"
+                if name == "exercise"
+                else ADMONITION_TITLES.get(name, name.title())
+            )
             heading = ": ".join(part for part in (title, argument.strip()) if part)
             stack.append((fence, "quote"))
             emit(f"**{heading}**" if heading else "")

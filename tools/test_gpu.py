@@ -32,22 +32,42 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebooks import ROOT, notebooks  # noqa: E402
 
 # import name -> distribution name, for everything the notebooks and nbval need
-NEEDED = {"nbval": "nbval", "nbclient": "nbclient", "nbformat": "nbformat", "pytest": "pytest",
-          "yaml": "pyyaml", "sklearn": "scikit-learn", "matplotlib": "matplotlib",
-          "tqdm": "tqdm", "mnist1d": "mnist1d", "ipykernel": "ipykernel", "IPython": "ipython",
-          "scipy": "scipy", "requests": "requests"}
+NEEDED = {
+    "nbval": "nbval",
+    "nbclient": "nbclient",
+    "nbformat": "nbformat",
+    "pytest": "pytest",
+    "yaml": "pyyaml",
+    "sklearn": "scikit-learn",
+    "matplotlib": "matplotlib",
+    "tqdm": "tqdm",
+    "mnist1d": "mnist1d",
+    "ipykernel": "ipykernel",
+    "IPython": "ipython",
+    "scipy": "scipy",
+    "requests": "requests",
+}
 WHEELS = ROOT / ".whl"
 
 
 def pip(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-index", *args], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", *args],
+        check=True,
+    )
 
 
 def install_missing() -> None:
-    missing = [dist for module, dist in NEEDED.items() if importlib.util.find_spec(module) is None]
+    missing = [
+        dist
+        for module, dist in NEEDED.items()
+        if importlib.util.find_spec(module) is None
+    ]
     if missing:
         if not WHEELS.is_dir():
-            sys.exit(f"missing {missing} and no local wheels in {WHEELS}: pip download them there")
+            sys.exit(
+                f"missing {missing} and no local wheels in {WHEELS}: pip download them there"
+            )
         print(f"installing from {WHEELS}: {missing}", flush=True)
         pip("--find-links", str(WHEELS), *missing)
     if importlib.util.find_spec("nnbook") is None:
@@ -56,7 +76,9 @@ def install_missing() -> None:
 
 
 def sanitizers(gpu: bool, out: Path) -> Path:
-    files = [ROOT / "tests" / "sanitize.cfg"] + ([ROOT / "tests" / "sanitize-gpu.cfg"] if gpu else [])
+    files = [ROOT / "tests" / "sanitize.cfg"] + (
+        [ROOT / "tests" / "sanitize-gpu.cfg"] if gpu else []
+    )
     out.write_text("\n".join(f.read_text() for f in files))
     return out
 
@@ -64,9 +86,13 @@ def sanitizers(gpu: bool, out: Path) -> Path:
 def environment(gpu: bool) -> dict:
     import torch
 
-    info = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "python": platform.python_version(), "torch": torch.__version__,
-            "cuda": torch.version.cuda, "device": "cpu (dry run)"}
+    info = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "device": "cpu (dry run)",
+    }
     if gpu:
         info["device"] = torch.cuda.get_device_name(0)
     return info
@@ -74,46 +100,98 @@ def environment(gpu: bool) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dry-run", action="store_true", help="run on the CPU, log to _build/")
-    parser.add_argument("--only", nargs="*", help="notebook stems to run (default: all)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="run on the CPU, log to _build/"
+    )
+    parser.add_argument(
+        "--only", nargs="*", help="notebook stems to run (default: all)"
+    )
     args = parser.parse_args()
     install_missing()
     import torch
 
     gpu = not args.dry_run
     if gpu and not torch.cuda.is_available():
-        sys.exit("no CUDA device is visible to torch; use DRY_RUN=1 to try the command on the CPU")
+        sys.exit(
+            "no CUDA device is visible to torch; use DRY_RUN=1 to try the command on the CPU"
+        )
     out_dir = ROOT / ("reports" if gpu else "_build")
     out_dir.mkdir(exist_ok=True)
-    config = sanitizers(gpu, ROOT / "_build" / "sanitize-run.cfg" if not gpu else out_dir / ".sanitize-run.cfg")
+    config = sanitizers(
+        gpu,
+        ROOT / "_build" / "sanitize-run.cfg"
+        if not gpu
+        else out_dir / ".sanitize-run.cfg",
+    )
     env = {**os.environ, "NNBOOK_DEVICE": "cuda" if gpu else "cpu"}
     paths = [p for p in notebooks() if not args.only or p.stem in args.only]
     results = []
     for path in paths:
         start = time.perf_counter()
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-             "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(config), str(path)],
-            cwd=ROOT, env=env, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                "--nbval",
+                "--nbval-current-env",
+                "--nbval-sanitize-with",
+                str(config),
+                str(path),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         seconds = round(time.perf_counter() - start, 1)
         summary = (run.stdout.strip().splitlines() or [""])[-1]
-        results.append({"notebook": str(path.relative_to(ROOT)), "seconds": seconds,
-                        "passed": run.returncode == 0, "summary": summary})
-        print(f"{seconds:6.1f} s  {'PASS' if run.returncode == 0 else 'FAIL'}  {path.stem}  ({summary})", flush=True)
+        results.append(
+            {
+                "notebook": str(path.relative_to(ROOT)),
+                "seconds": seconds,
+                "passed": run.returncode == 0,
+                "summary": summary,
+            }
+        )
+        print(
+            f"{seconds:6.1f} s  {'PASS' if run.returncode == 0 else 'FAIL'}  {path.stem}  ({summary})",
+            flush=True,
+        )
         if run.returncode != 0:
             print(run.stdout[-4000:], flush=True)
     config.unlink()
-    record = {**environment(gpu), "results": results,
-              "total_seconds": round(sum(r["seconds"] for r in results), 1),
-              "all_passed": all(r["passed"] for r in results)}
+    record = {
+        **environment(gpu),
+        "results": results,
+        "total_seconds": round(sum(r["seconds"] for r in results), 1),
+        "all_passed": all(r["passed"] for r in results),
+    }
     stem = "gpu-run" if gpu else "gpu-dry-run"
     (out_dir / f"{stem}.json").write_text(json.dumps(record, indent=2) + "\n")
-    lines = [f"# {'GPU' if gpu else 'Dry (CPU)'} run of every notebook", "",
-             f"- date: {record['date']}", f"- device: {record['device']}",
-             f"- torch {record['torch']}, CUDA {record['cuda']}, Python {record['python']}", "",
-             "| notebook | seconds | result |", "| --- | ---: | --- |"]
-    lines += [f"| {r['notebook']} | {r['seconds']} | {'passed' if r['passed'] else 'FAILED'} |" for r in results]
-    lines += ["", f"Total: {record['total_seconds']} s. All passed: {record['all_passed']}."]
+    lines = [
+        f"# {'GPU' if gpu else 'Dry (CPU)'} run of every notebook",
+        "",
+        f"- date: {record['date']}",
+        f"- device: {record['device']}",
+        f"- torch {record['torch']}, CUDA {record['cuda']}, Python {record['python']}",
+        "",
+        "| notebook | seconds | result |",
+        "| --- | ---: | --- |",
+    ]
+    lines += [
+        f"| {r['notebook']} | {r['seconds']} | {'passed' if r['passed'] else 'FAILED'} |"
+        for r in results
+    ]
+    lines += [
+        "",
+        f"Total: {record['total_seconds']} s. All passed: {record['all_passed']}.",
+    ]
     (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
     print(f"log written to {out_dir / stem}.md")
     return 0 if record["all_passed"] else 1

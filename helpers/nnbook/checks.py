@@ -7,8 +7,9 @@ student's code is reported in the result, not raised.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import torch
 
@@ -33,7 +34,7 @@ class CheckResult:
 
 
 def _copy(value: Any) -> Any:
-    """Copy inputs so that in-place changes by one function cannot leak into the other."""
+    """Copy inputs, so that in-place changes by one function cannot reach the other."""
     if isinstance(value, torch.Tensor):
         copied = value.detach().clone()
         return copied.requires_grad_(value.requires_grad) if value.is_leaf else copied
@@ -45,8 +46,10 @@ def _copy(value: Any) -> Any:
         return value
 
 
-def compare(got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5) -> str | None:
-    """Return ``None`` if ``got`` matches ``expected``, else a hint that hides ``expected``.
+def compare(
+    got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5
+) -> str | None:
+    """``None`` if ``got`` matches ``expected``, else a hint that hides ``expected``.
 
     Example:
         >>> compare(torch.ones(2), torch.ones(2)) is None
@@ -60,7 +63,8 @@ def compare(got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5) -> 
         if not isinstance(got, torch.Tensor):
             return f"returned a {type(got).__name__}, expected a torch.Tensor"
         if got.shape != expected.shape:
-            return f"returned shape {tuple(got.shape)}, expected shape {tuple(expected.shape)}"
+            got_shape, expected_shape = tuple(got.shape), tuple(expected.shape)
+            return f"returned shape {got_shape}, expected shape {expected_shape}"
         if got.dtype != expected.dtype:
             return f"returned dtype {got.dtype}, expected {expected.dtype}"
         if got.is_floating_point() or got.is_complex():
@@ -69,11 +73,17 @@ def compare(got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5) -> 
                 return "the result contains NaN"
             if torch.isinf(got_c).any() and not torch.isinf(expected_c).any():
                 return "the result contains inf (an overflow?)"
-            if not torch.allclose(got_c, expected_c, atol=atol, rtol=rtol, equal_nan=True):
+            if not torch.allclose(
+                got_c, expected_c, atol=atol, rtol=rtol, equal_nan=True
+            ):
                 error = (got_c - expected_c).abs().nan_to_num(float("inf"))
-                index = tuple(int(i) for i in torch.unravel_index(error.argmax(), error.shape))
-                return (f"largest error {error.max().item():.3g} at index {index} "
-                        f"is above the tolerance (atol={atol:g}, rtol={rtol:g})")
+                index = tuple(
+                    int(i) for i in torch.unravel_index(error.argmax(), error.shape)
+                )
+                return (
+                    f"largest error {error.max().item():.3g} at index {index} "
+                    f"is above the tolerance (atol={atol:g}, rtol={rtol:g})"
+                )
             return None
         if not torch.equal(got.cpu(), expected.cpu()):
             wrong = (got.cpu() != expected.cpu()).sum().item()
@@ -88,11 +98,13 @@ def compare(got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5) -> 
             return f"returned a {type(got).__name__}, expected a number"
         if abs(got - expected) <= atol + rtol * abs(expected):
             return None
-        return "the number is not right" + (" (too high)" if got > expected else " (too low)")
+        return "the number is not right" + (
+            " (too high)" if got > expected else " (too low)"
+        )
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected a sequence of {len(expected)} items"
-        for i, (g, e) in enumerate(zip(got, expected)):
+        for i, (g, e) in enumerate(zip(got, expected, strict=False)):
             hint = compare(g, e, atol, rtol)
             if hint:
                 return f"item {i}: {hint}"
@@ -116,7 +128,9 @@ def _as_cases(cases: Sequence[Any]) -> list[tuple]:
     return [c if isinstance(c, tuple) else (c,) for c in cases]
 
 
-def _run_cases(fn: Any, cases: Sequence[Any], judge: Callable[[Any, tuple], str | None]) -> CheckResult:
+def _run_cases(
+    fn: Any, cases: Sequence[Any], judge: Callable[[Any, tuple], str | None]
+) -> CheckResult:
     """Call ``fn`` on every case; ``judge(result, args)`` returns None or a hint."""
     cases = _as_cases(cases)
     if not callable(fn):
@@ -124,7 +138,9 @@ def _run_cases(fn: Any, cases: Sequence[Any], judge: Callable[[Any, tuple], str 
     for i, args in enumerate(cases, start=1):
         outcome, got = _call(fn, args)
         if outcome == "not attempted":
-            return CheckResult("not attempted", "replace `raise NotImplementedError` with your code")
+            return CheckResult(
+                "not attempted", "replace `raise NotImplementedError` with your code"
+            )
         if outcome == "error":
             return CheckResult("failed", f"case {i} raised {got}")
         hint = judge(got, args)
@@ -150,7 +166,9 @@ def check_function(
         >>> check_function(stub, torch.relu, [torch.ones(2)]).status
         'not attempted'
     """
-    return _run_cases(fn, cases, lambda got, args: compare(got, reference(*_copy(args)), atol, rtol))
+    return _run_cases(
+        fn, cases, lambda got, args: compare(got, reference(*_copy(args)), atol, rtol)
+    )
 
 
 def check_output(

@@ -26,7 +26,9 @@ class Split:
 
 def _check_fraction(name: str, value: float) -> None:
     if not isinstance(value, (int, float)) or not 0 < value < 1:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
+        raise ValueError(
+            f"{name} must be a number strictly between 0 and 1, got {value!r}"
+        )
 
 
 def load_digits_split(
@@ -54,7 +56,9 @@ def load_digits_split(
     _check_fraction("val_size", val_size)
     _check_fraction("test_size", test_size)
     if val_size + test_size >= 1:
-        raise ValueError(f"val_size + test_size must be below 1, got {val_size + test_size}")
+        raise ValueError(
+            f"val_size + test_size must be below 1, got {val_size + test_size}"
+        )
     X, y = load_digits(return_X_y=True)
     X = (X / 16.0).astype(np.float32)
     if not flatten:
@@ -63,7 +67,10 @@ def load_digits_split(
         X, y, test_size=test_size, stratify=y, random_state=seed
     )
     X_train, X_val, y_train, y_val = train_test_split(
-        X_rest, y_rest, test_size=val_size / (1 - test_size), stratify=y_rest,
+        X_rest,
+        y_rest,
+        test_size=val_size / (1 - test_size),
+        stratify=y_rest,
         random_state=seed,
     )
     parts = (X_train, y_train, X_val, y_val, X_test, y_test)
@@ -105,7 +112,9 @@ def load_mnist1d(num_samples: int = 5000, seed: int = 42) -> Split:
         (torch.Size([350, 40]), torch.Size([50, 40]), torch.Size([100, 40]))
     """
     if not isinstance(num_samples, int) or num_samples < 100:
-        raise ValueError(f"num_samples must be an int of at least 100, got {num_samples!r}")
+        raise ValueError(
+            f"num_samples must be an int of at least 100, got {num_samples!r}"
+        )
     from mnist1d.data import get_dataset_args, make_dataset
 
     args = get_dataset_args()

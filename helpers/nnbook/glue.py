@@ -26,9 +26,19 @@ def glue(name: str, value: Any, display_value: bool = False) -> None:
     Example:
         >>> glue("answer", 42)  # outside a notebook this displays nothing
     """
-    if not isinstance(name, str) or not name or not all(c.isalnum() or c in "_-" for c in name):
-        raise ValueError(f"name must be a non-empty string of letters, digits, _ or -, got {name!r}")
+    if (
+        not isinstance(name, str)
+        or not name
+        or not all(c.isalnum() or c in "_-" for c in name)
+    ):
+        raise ValueError(
+            f"name must be a non-empty string of letters, digits, _ or -, got {name!r}"
+        )
     bundle, metadata = format_display_data(value)
     prefix = "" if display_value else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
-    display({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+    display(
+        {prefix + mime: data for mime, data in bundle.items()},
+        raw=True,
+        metadata=metadata,
+    )

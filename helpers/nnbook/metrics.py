@@ -26,14 +26,20 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     if not isinstance(y, torch.Tensor) or y.ndim != 1 or y.is_floating_point():
         raise ValueError("y must be an integer tensor of shape (n,)")
     if len(logits) != len(y) or len(y) == 0:
-        raise ValueError(f"logits and y need the same non-zero length, got {len(logits)} and {len(y)}")
+        raise ValueError(
+            "logits and y need the same non-zero length, "
+            f"got {len(logits)} and {len(y)}"
+        )
     return (logits.argmax(dim=1) == y).float().mean().item()
 
 
 def predict(
     model: nn.Module, loader: DataLoader, device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """True labels and predicted classes for every sample in ``loader`` (on the CPU)."""
+    """True labels and predicted classes for every sample in ``loader`` (on the CPU).
+
+    The model is left in eval mode.
+    """
     model.eval()
     y_true, y_pred = [], []
     with torch.no_grad():
@@ -45,7 +51,26 @@ def predict(
     return torch.cat(y_true), torch.cat(y_pred)
 
 
-def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int) -> np.ndarray:
+def _labels(
+    y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check two label vectors and return them as NumPy arrays (from any device)."""
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}"
+        )
+    arrays = []
+    for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
+        array = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+        if array.size and (array.min() < 0 or array.max() >= num_classes):
+            raise ValueError(f"{name} has labels outside 0..{num_classes - 1}")
+        arrays.append(array)
+    return arrays[0], arrays[1]
+
+
+def confusion_matrix(
+    y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int
+) -> np.ndarray:
     """Counts ``C[i, j]`` of samples of true class ``i`` predicted as class ``j``.
 
     Example:
@@ -53,11 +78,8 @@ def confusion_matrix(y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: in
         array([[1, 0],
                [1, 1]])
     """
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}")
-    return skm.confusion_matrix(
-        np.asarray(y_true), np.asarray(y_pred), labels=list(range(num_classes))
-    )
+    y_true, y_pred = _labels(y_true, y_pred, num_classes)
+    return skm.confusion_matrix(y_true, y_pred, labels=list(range(num_classes)))
 
 
 def per_class_scores(
@@ -66,14 +88,13 @@ def per_class_scores(
     """Precision, recall and F1 for each class (a class never predicted gets 0).
 
     Example:
-        >>> scores = per_class_scores(torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1]), 2)
+        >>> y_true, y_pred = torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1])
+        >>> scores = per_class_scores(y_true, y_pred, 2)
         >>> scores["recall"]
         array([1. , 0.5])
     """
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}")
+    y_true, y_pred = _labels(y_true, y_pred, num_classes)
     precision, recall, f1, _ = skm.precision_recall_fscore_support(
-        np.asarray(y_true), np.asarray(y_pred), labels=list(range(num_classes)),
-        zero_division=0,
+        y_true, y_pred, labels=list(range(num_classes)), zero_division=0
     )
     return {"precision": precision, "recall": recall, "f1": f1}

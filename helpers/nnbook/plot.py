@@ -47,12 +47,15 @@ def plot_decision_boundary(
     class 1); a model with several outputs predicts the arg-max.
 
     Example:
-        >>> ax = plot_decision_boundary(nn.Linear(2, 1), torch.randn(8, 2), torch.zeros(8))
+        >>> X, y = torch.randn(8, 2), torch.zeros(8)
+        >>> ax = plot_decision_boundary(nn.Linear(2, 1), X, y)
         >>> ax.get_xlabel()
         '$x_1$'
     """
     if not isinstance(X, torch.Tensor) or X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must be a tensor of shape (n, 2), got {tuple(getattr(X, 'shape', ()))}")
+        raise ValueError(
+            f"X must be a tensor of shape (n, 2), got {tuple(getattr(X, 'shape', ()))}"
+        )
     if not isinstance(y, torch.Tensor) or y.shape != X.shape[:1]:
         raise ValueError("y must be a tensor of shape (n,) matching X")
     ax = ax if ax is not None else plt.gca()
@@ -69,8 +72,16 @@ def plot_decision_boundary(
         classes = (logits.reshape(-1) > 0).long()
     else:
         classes = logits.argmax(dim=1)
-    ax.contourf(grid_x, grid_y, classes.reshape(grid_x.shape).numpy(), alpha=0.3, cmap="coolwarm")
-    ax.scatter(X_np[:, 0], X_np[:, 1], c=y.cpu().numpy(), cmap="coolwarm", edgecolors="k", s=20)
+    ax.contourf(
+        grid_x,
+        grid_y,
+        classes.reshape(grid_x.shape).numpy(),
+        alpha=0.3,
+        cmap="coolwarm",
+    )
+    ax.scatter(
+        X_np[:, 0], X_np[:, 1], c=y.cpu().numpy(), cmap="coolwarm", edgecolors="k", s=20
+    )
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title="Decision boundary")
     return ax
 
@@ -81,7 +92,7 @@ def show_images(
     ncols: int = 8,
     ax: Axes | None = None,
 ) -> Axes:
-    """Draw grey-scale images ``(n, height, width)`` or ``(n, 1, height, width)`` as a grid.
+    """Draw grey-scale images, ``(n, height, width)`` or ``(n, 1, h, w)``, as a grid.
 
     Example:
         >>> ax = show_images(torch.rand(3, 8, 8), labels=[0, 1, 2])
@@ -107,7 +118,13 @@ def show_images(
     ax.imshow(canvas, cmap="gray_r")
     for i in range(n if labels is not None else 0):
         r, c = divmod(i, ncols)
-        ax.text(c * (w + 1), r * (h + 1), str(int(labels[i])), color="tab:red",
-                va="top", fontsize=9)
+        ax.text(
+            c * (w + 1),
+            r * (h + 1),
+            str(int(labels[i])),
+            color="tab:red",
+            va="top",
+            fontsize=9,
+        )
     ax.set(xticks=[], yticks=[], title=f"{n} images")
     return ax

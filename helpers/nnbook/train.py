@@ -1,11 +1,12 @@
-"""The canonical training loop: one epoch, evaluation, and ``fit`` with early stopping."""
+"""The canonical training loop: one epoch, evaluation, ``fit`` with early stopping."""
 
 from __future__ import annotations
 
 import copy
+import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 from torch import nn
@@ -33,16 +34,22 @@ class History:
 
 
 def _check_args(model: nn.Module, loader: DataLoader, device: torch.device) -> None:
+    """Fail early, naming the argument, instead of deep inside torch."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, not {type(model).__name__}")
     if not isinstance(loader, DataLoader):
         raise TypeError(f"loader must be a DataLoader, not {type(loader).__name__}")
     if len(loader) == 0:
         raise ValueError("loader is empty: it yields no batches")
-    param = next(model.parameters(), None)
-    if param is not None and param.device.type != torch.device(device).type:
+    param, target = next(model.parameters(), None), torch.device(device)
+    if param is not None and (
+        param.device.type != target.type
+        or target.index is not None
+        and param.device.index != target.index
+    ):
         raise ValueError(
-            f"model is on {param.device} but device={device}: call model.to(device) first"
+            f"model is on {param.device} but device={device}: "
+            "call model.to(device) first"
         )
 
 
@@ -53,7 +60,17 @@ def train_one_epoch(
     optimizer: torch.optim.Optimizer,
     device: torch.device,
 ) -> float:
-    """Train for one pass over ``loader``; return the mean loss per sample."""
+    """Train for one pass over ``loader``; return the mean loss per sample.
+
+    Example:
+        >>> X, y = torch.randn(8, 3), torch.randn(8, 1)
+        >>> loader = DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=4)
+        >>> model = nn.Linear(3, 1)
+        >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        >>> loss = train_one_epoch(model, loader, nn.MSELoss(), optimizer, "cpu")
+        >>> loss > 0
+        True
+    """
     _check_args(model, loader, device)
     model.train()
     total_loss, num_samples = 0.0, 0
@@ -77,8 +94,8 @@ def evaluate(
 
     Example:
         >>> model = nn.Linear(2, 2)
-        >>> data = torch.utils.data.TensorDataset(torch.zeros(4, 2), torch.zeros(4).long())
-        >>> loader = DataLoader(data, batch_size=2)
+        >>> X, y = torch.zeros(4, 2), torch.zeros(4).long()
+        >>> loader = DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=2)
         >>> loss, accuracy = evaluate(model, loader, nn.CrossEntropyLoss(), "cpu")
         >>> accuracy in (0.0, 1.0)
         True
@@ -121,7 +138,8 @@ def fit(
         >>> loader = DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=8)
         >>> model = nn.Linear(3, 1)
         >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-        >>> history = fit(model, loader, nn.MSELoss(), optimizer, 5, "cpu", progress=False)
+        >>> loss_fn = nn.MSELoss()
+        >>> history = fit(model, loader, loss_fn, optimizer, 5, "cpu", progress=False)
         >>> len(history.train_loss)
         5
     """
@@ -137,14 +155,23 @@ def fit(
             train_one_epoch(model, train_loader, loss_fn, optimizer, device)
         )
         if val_loader is None:
-            epochs.set_postfix(train_loss=f"{history.train_loss[-1]:.4f}")
+            epochs.set_postfix(
+                train_loss=f"{history.train_loss[-1]:.4f}", refresh=False
+            )
             continue
         val_loss, val_accuracy = evaluate(model, val_loader, loss_fn, device)
         history.val_loss.append(val_loss)
+        if math.isnan(val_loss):
+            raise ValueError(
+                f"the validation loss is NaN after epoch {epoch}: training diverged "
+                "(try a smaller learning rate)"
+            )
         if val_accuracy is not None:
             history.val_accuracy.append(val_accuracy)
         epochs.set_postfix(
-            train_loss=f"{history.train_loss[-1]:.4f}", val_loss=f"{val_loss:.4f}"
+            train_loss=f"{history.train_loss[-1]:.4f}",
+            val_loss=f"{val_loss:.4f}",
+            refresh=False,  # the bar redraws itself; fewer redraws, shorter output
         )
         if val_loss < best_loss:
             best_loss, history.best_epoch = val_loss, epoch
