@@ -22,7 +22,7 @@ else
 GPU_PYTHON ?= python3
 endif
 
-.PHONY: help install book test outputs student serve test-gpu clean
+.PHONY: help install chromium book test outputs student serve test-gpu clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -42,10 +42,23 @@ $(STAMP): requirements.txt $(HELPERS) | $(PY)
 
 install: $(STAMP)
 
+# The browser tests drive a real headless Chromium: Debian's package, installed here
+# when missing (as root); elsewhere install it yourself or set CHROMIUM=/path/to/chrome.
+chromium:
+	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium: install it (sudo apt-get install chromium)"; \
+	  echo "or set CHROMIUM=/path/to/chrome"; exit 1; \
+	fi
+
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --all --builder html -W -n --keep-going
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	NNBOOK_DEVICE=cpu $(PY) -m pytest $(PYTEST_ARGS)
 
 outputs: $(STAMP)

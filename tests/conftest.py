@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +16,20 @@ sys.path.insert(0, str(ROOT / "tools"))
 matplotlib.use("Agg")  # tests never open windows
 
 from notebooks import notebooks  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """Build the site as `make book` does, from scratch (strict), and return its folder."""
+    html = ROOT / "_build" / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    shutil.rmtree(ROOT / "_build" / ".doctrees", ignore_errors=True)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jb), "build", str(ROOT), "--all", "--builder", "html", "-W", "-n"]
+    result = subprocess.run([*command, "--keep-going"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    assert "warning" not in result.stderr.lower(), result.stderr[-5000:]
+    return html
 
 
 @pytest.fixture(scope="session")

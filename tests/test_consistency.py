@@ -46,3 +46,32 @@ def test_helpers_dependencies_are_lower_bounds_only():
         assert re.fullmatch(r"[\w-]+(>=[\d.]+)?", requirement), (
             f"not a lower bound: {requirement}"
         )
+
+
+def test_citation_agrees():
+    text = (ROOT / "CITATION.cff").read_text()
+    assert re.search(r'^version: "(.*)"$', text, re.M).group(1) == version()
+    assert re.search(r'^repository-code: "(.*)"$', text, re.M).group(1) == repo_url()
+
+
+def test_set_version_rewrites_every_copy(tmp_path):
+    """tools/set_version.py on a copy of the repository leaves it consistent."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "repo"
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git")
+    )
+    subprocess.run(
+        [sys.executable, str(copy / "tools" / "set_version.py"), "9.8.7"],
+        check=True,
+        capture_output=True,
+    )
+    for name in ("_config.yml", "helpers/pyproject.toml", "CITATION.cff", "README.md"):
+        assert "9.8.7" in (copy / name).read_text(), name
+    import nbformat
+
+    setup = nbformat.read(copy / "book" / "neurons.ipynb", as_version=4).cells[1].source
+    assert 'VERSION = "9.8.7"' in setup

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
-import shutil
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from notebooks import ROOT, config, exercises, notebooks, repo_url, toc_files
-
-HTML = ROOT / "_build" / "html"
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    """Build the site as `make book` does, from scratch, and return its folder."""
-    shutil.rmtree(ROOT / "_build" / "html", ignore_errors=True)
-    shutil.rmtree(ROOT / "_build" / ".doctrees", ignore_errors=True)
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jb), "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    assert "warning" not in result.stderr.lower(), result.stderr[-5000:]
-    return HTML
 
 
 class Page(HTMLParser):
@@ -101,3 +81,46 @@ def test_glued_numbers_and_maths_are_rendered(site):
         assert "{glue" not in text and "papermill.record" not in text, name
     text, _ = page(site, "book/tensors-and-autograd")
     assert re.search(r'class="math', text), "no maths on the autograd page"
+
+
+def test_execution_statistics_come_from_measurements(site):
+    """The stats page lists every chapter with the time `make outputs` measured."""
+    times = json.loads((ROOT / "book" / "_data" / "cpu-times.json").read_text())[
+        "seconds"
+    ]
+    assert set(times) == {f"{p.relative_to(ROOT)}" for p in notebooks()}, (
+        "book/_data/cpu-times.json does not cover the chapters: run `make outputs`"
+    )
+    text, html = page(site, "book/execution-stats")
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", text, flags=re.S)
+    cells = [re.sub(r"<[^>]+>", "", row).split() for row in rows]
+    shown = " ".join(" ".join(c) for c in cells)
+    for notebook, seconds in times.items():
+        assert f"{seconds:.1f}" in shown, notebook
+    assert f"{sum(times.values()):.1f}" in shown
+    assert len(html.find("a", href=r"\.html")) >= len(times)
+
+
+def test_execution_statistics_show_a_gpu_run():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from book_site import stats_lines
+
+    cpu = {
+        "seconds": {"book/a.ipynb": 1.25, "book/b.ipynb": 2.0},
+        "cpu_count": 2,
+        "machine": "x86_64",
+        "python": "3.11",
+    }
+    gpu = {
+        "results": [{"notebook": "book/a.ipynb", "seconds": 0.5, "passed": True}],
+        "total_seconds": 0.5,
+        "date": "2026-01-01",
+        "device": "NVIDIA H100",
+        "torch": "2.x",
+        "cuda": "13",
+        "all_passed": True,
+    }
+    text = "\n".join(stats_lines(cpu, gpu))
+    assert "| 1.2 | 0.5 | passed |" in text or "| 1.3 | 0.5 | passed |" in text
+    assert "| 2.0 | not run | |" in text and "NVIDIA H100" in text
+    assert "no run of `make test-gpu`" in "\n".join(stats_lines(cpu, None))
