@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ["helpers", "tools", "tests"]
+FOLDERS = ["helpers", "tools", "tests", "_ext"]
 RUFF = [sys.executable, "-m", "ruff"]
 
 
