@@ -382,6 +382,8 @@ def test_check_output_and_bad_cases():
     failed = check_output(lambda: 2, lambda r: None if r == 3 else "should be bigger")
     assert failed.status == "failed" and "bigger" in failed.message
     assert check_output(_stub, lambda r: None, [(1,)]).status == "not attempted"
+    tripped = check_output(lambda: "text", lambda r: None if r + 1 else "no")
+    assert tripped.status == "failed" and "could not be checked" in tripped.message
     with pytest.raises(ValueError, match="cases"):
         check_function(torch.relu, torch.relu, [])
     assert repr(CheckResult("passed", "ok")) == "✅ passed: ok"

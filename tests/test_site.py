@@ -124,3 +124,56 @@ def test_execution_statistics_show_a_gpu_run():
     assert "| 1.2 | 0.5 | passed |" in text or "| 1.3 | 0.5 | passed |" in text
     assert "| 2.0 | not run | |" in text and "NVIDIA H100" in text
     assert "no run of `make test-gpu`" in "\n".join(stats_lines(cpu, None))
+
+
+def broken_internal_links(site: Path) -> list[str]:
+    """Every local href and src of every page points to a file that exists, and every
+    #fragment to an id on the target page (the site's own files only, offline)."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            ids[path] = set(re.findall(r'\bid="([^"]+)"', text))
+        return ids[path]
+
+    broken = []
+    for page_path in sorted(site.rglob("*.html")):
+        if "_static" in page_path.parts:
+            continue
+        text = page_path.read_text(encoding="utf-8", errors="replace")
+        for attr, link in re.findall(r'\b(href|src)="([^"]*)"', text):
+            if re.match(r"^(https?:|mailto:|data:|javascript:|//)", link) or not link:
+                continue
+            target, _, fragment = link.partition("#")
+            target = target.split("?")[0]
+            path = (page_path.parent / target).resolve() if target else page_path
+            where = f"{page_path.relative_to(site)}: {attr}={link}"
+            if not path.exists():
+                broken.append(f"{where} (no such file)")
+            elif fragment and path.suffix == ".html" and fragment not in ids_of(path):
+                broken.append(f"{where} (no such anchor)")
+    return broken
+
+
+def test_no_broken_internal_links(site):
+    assert broken_internal_links(site) == []
+
+
+def test_the_link_check_finds_a_broken_link(site, tmp_path):
+    import shutil
+
+    copy = tmp_path / "html"
+    shutil.copytree(site, copy)
+    page_path = copy / "book" / "neurons.html"
+    text = page_path.read_text(encoding="utf-8")
+    text = text.replace(
+        "</article>",
+        '<a href="layers.html#no-such-section">x</a>'
+        '<a href="missing-page.html">y</a></article>',
+        1,
+    )
+    page_path.write_text(text, encoding="utf-8")
+    found = broken_internal_links(copy)
+    assert any("no-such-section" in f for f in found)
+    assert any("missing-page.html" in f for f in found)

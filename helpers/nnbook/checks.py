@@ -143,7 +143,10 @@ def _run_cases(
             )
         if outcome == "error":
             return CheckResult("failed", f"case {i} raised {got}")
-        hint = judge(got, args)
+        try:
+            hint = judge(got, args)
+        except Exception as exc:  # a malformed result can trip the comparison itself
+            hint = f"the result could not be checked ({type(exc).__name__}: {exc})"
         if hint:
             return CheckResult("failed", f"case {i}: {hint}")
     return CheckResult("passed", f"all {len(cases)} cases match")
