@@ -49,7 +49,7 @@ chromium:
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-dejavu-core >/dev/null; \
+	    chromium fonts-dejavu-core fonts-wqy-microhei >/dev/null; \
 	else \
 	  echo "The browser tests need Chromium: install it (sudo apt-get install chromium)"; \
 	  echo "or set CHROMIUM=/path/to/chrome"; exit 1; \

@@ -42,10 +42,3 @@ def chapter_paths() -> list[Path]:
 @pytest.fixture(scope="session")
 def chapters(chapter_paths) -> dict[str, nbformat.NotebookNode]:
     return {p.stem: nbformat.read(p, as_version=4) for p in chapter_paths}
-
-
-def pytest_ignore_collect(collection_path, config):
-    """nbval runs the chapters of _toc.yml only (a test checks that book/ has no others)."""
-    if collection_path.suffix == ".ipynb":
-        return collection_path.resolve() not in {p.resolve() for p in notebooks()}
-    return None

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ["helpers", "tools", "tests", "_ext"]
+FOLDERS = ["helpers", "tools", "tests", "_ext", "conftest.py"]
 RUFF = [sys.executable, "-m", "ruff"]
 
 

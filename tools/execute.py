@@ -89,6 +89,8 @@ def main() -> None:
             args.timings.exists() and args.paths
         ):  # a partial run updates the others' times
             times = {**json.loads(args.timings.read_text())["seconds"], **times}
+        order = [str(p.relative_to(ROOT)) for p in notebooks()]  # reading order
+        times = {name: times[name] for name in order if name in times}
         record = {
             "device": os.environ.get("NNBOOK_DEVICE", "auto"),
             "cpu_count": os.cpu_count(),
