@@ -7,20 +7,14 @@ After changing a helper, `python tools/sync_helpers.py` rewrites the chapters' c
 
 from __future__ import annotations
 
-from helper_sources import definitions, package_definitions
+from helper_sources import cell_definitions, definitions, package_definitions
 
 
 def chapter_definitions(chapters):
     """(chapter, name, source) of every top-level def/class in a code cell."""
     for chapter, nb in chapters.items():
         for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            try:
-                found = definitions(cell.source)
-            except SyntaxError:
-                continue
-            for name, (_, _, text) in found.items():
+            for name, (_, _, text) in cell_definitions(cell).items():
                 yield chapter, name, text
 
 

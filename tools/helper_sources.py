@@ -36,3 +36,13 @@ def package_definitions() -> dict[str, str]:
         for name, (_, _, text) in definitions(path.read_text(encoding="utf-8")).items():
             found[name] = text
     return found
+
+
+def cell_definitions(cell) -> dict[str, tuple[int, int, str]]:
+    """``definitions`` of a notebook cell; empty for Markdown or unparsable code."""
+    if cell.cell_type != "code":
+        return {}
+    try:
+        return definitions(cell.source)
+    except SyntaxError:
+        return {}

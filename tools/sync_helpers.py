@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helper_sources import definitions, package_definitions  # noqa: E402
+from helper_sources import cell_definitions, package_definitions  # noqa: E402
 from notebooks import notebooks  # noqa: E402
 
 
@@ -25,12 +25,7 @@ def main() -> None:
         nb = nbformat.read(path, as_version=4)
         changed = []
         for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            try:
-                found = definitions(cell.source)
-            except SyntaxError:
-                continue
+            found = cell_definitions(cell)
             # replace from the end so earlier offsets stay valid
             for name, (start, end, text) in sorted(
                 found.items(), key=lambda kv: -kv[1][0]
