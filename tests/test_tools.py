@@ -28,4 +28,12 @@ def test_test_gpu_dry_run_writes_a_log():
     assert record["all_passed"] and [r["notebook"] for r in record["results"]] == [
         str(first.relative_to(ROOT))
     ]
-    assert record["device"] == "cpu (dry run)"
+    assert record["device"] == "cpu" and record["torch"].startswith(
+        record["environment"]["lock_torch"]
+    )
+    assert record["strict_text"], (
+        "with the locked torch, device-independent outputs must match"
+    )
+    assert record["results"][0]["numbers"] == [], (
+        "the lock on the CPU reproduces every number"
+    )

@@ -25,7 +25,7 @@ def validate(*paths: Path) -> subprocess.CompletedProcess:
 
 
 def test_workflows_match_the_schema():
-    assert len(WORKFLOWS) == 4
+    assert len(WORKFLOWS) == 5
     result = validate(*WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -38,6 +38,7 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path):
 
 def test_workflows_call_the_makefile():
     wanted = {
+        "claims.yml": "make test-claims TORCH=${{ matrix.torch }}",
         "cpu.yml": "make test",
         "gpu.yml": "make test-gpu",
         "pages.yml": "make book",
@@ -55,5 +56,8 @@ def test_workflows_call_the_makefile():
             assert "pytest" not in run and "jupyter-book" not in run, (
                 f"{path.name} copies a command of the Makefile: {run}"
             )
+    claims = yaml.safe_load((ROOT / ".github/workflows/claims.yml").read_text())
+    assert claims[True]["schedule"], "the claims tier runs on a schedule"  # `on:` is True
+    assert claims["jobs"]["claims"]["strategy"]["matrix"]["torch"] == ["newest", "lower"]
     gpu = yaml.safe_load((ROOT / ".github/workflows/gpu.yml").read_text())
     assert gpu["jobs"]["test-gpu"]["runs-on"] == ["self-hosted", "gpu"]
