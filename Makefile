@@ -1,5 +1,6 @@
 # The book's commands. `make book` builds the site, `make test` runs every test;
-# both set up a virtual environment first (./.venv, unless one is active).
+# both set up a virtual environment first (./.venv, unless one is active) and
+# install the lock, requirements-lock.txt, into it: every package pinned.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -14,6 +15,12 @@ HELPERS := $(wildcard helpers/pyproject.toml helpers/nnbook/*.py)
 PORT ?= 8000
 # Pytest's own options can be added: make test PYTEST_ARGS="-k sync -x"
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): one per CPU by default; JOBS=0 runs in one process.
+JOBS ?= auto
+# make test-claims: which torch and torchvision (lower: requirements.txt's lower
+# bounds; newest: the newest release on the index; or a version such as 2.15.0).
+TORCH ?= newest
+TORCHVISION ?=
 # make test-gpu uses the Python that has CUDA torch on a GPU machine and never makes
 # a venv; its dry run (DRY_RUN=1) uses this project's venv on the CPU.
 ifdef DRY_RUN
@@ -22,25 +29,37 @@ else
 GPU_PYTHON ?= python3
 endif
 
-.PHONY: help install chromium book test outputs student serve test-gpu clean
+.PHONY: help install lock chromium book test test-claims seeds outputs student serve test-gpu clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
 	@echo "make test       run every test: helpers, notebooks (nbval), exercises, site"
 	@echo "make outputs    re-execute every notebook in place on the CPU"
+	@echo "make lock       re-resolve requirements.txt into requirements-lock.txt"
+	@echo "make seeds      re-record the per-seed tables of the MNIST-1D ablations"
 	@echo "make student    write the student edition to _build/student/"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make test-claims  every chapter under another torch (TORCH=lower|newest|2.x.y)"
 	@echo "make test-gpu   run every notebook on a CUDA GPU (DRY_RUN=1: on the CPU)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt $(HELPERS) | $(PY)
-	set -o pipefail; $(PY) -m pip install --quiet -r requirements.txt 2>&1 \
+$(STAMP): requirements-lock.txt $(HELPERS) | $(PY)
+	set -o pipefail; $(PY) -m pip install --quiet -r requirements-lock.txt 2>&1 \
 	  | { grep -v "^WARNING: Location" || true; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve requirements.txt into requirements-lock.txt: the newest release of every
+# package that fits, but for the choices in lock-constraints.txt. One lock for every
+# platform and Python >= 3.10 (uv's universal resolution). Then `make outputs`.
+lock: | $(PY)
+	$(PY) -m pip install --quiet "uv>=0.5"
+	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.10 \
+	  --constraint lock-constraints.txt --upgrade --quiet \
+	  --custom-compile-command "make lock" --output-file requirements-lock.txt
 
 # The browser tests drive a real headless Chromium: Debian's package, installed here
 # when missing (as root); elsewhere install it yourself or set CHROMIUM=/path/to/chrome.
@@ -59,7 +78,19 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --all --builder html -W -n --keep-going
 
 test: $(STAMP) chromium
-	NNBOOK_DEVICE=cpu $(PY) -m pytest $(PYTEST_ARGS)
+	NNBOOK_DEVICE=cpu $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+
+# The claims tier (tools/claims.py): a fresh environment in .venv-claims/$(TORCH)
+# with that torch, every chapter run in it, every assert must hold; printed numbers
+# that changed are reported. The log goes to reports/claims-torch-<version>-cpu.md.
+test-claims: $(STAMP)
+	$(PY) tools/claims.py --make-env .venv-claims/$(TORCH) --torch $(TORCH) \
+	  $(if $(TORCHVISION),--torchvision $(TORCHVISION)) --out reports
+
+# The per-seed tables the MNIST-1D ablation chapters quote, re-run with the lock
+# (about 8 minutes on 2 cores); then `make outputs`.
+seeds: $(STAMP)
+	NNBOOK_DEVICE=cpu $(PY) tools/record_seeds.py
 
 outputs: $(STAMP)
 	NNBOOK_DEVICE=cpu $(PY) tools/execute.py --timings book/_data/cpu-times.json

@@ -4,7 +4,8 @@ Every page of _toc.yml loads without console errors or failed local requests;
 maths is typeset; images load and have alt text; notebook pages launch exactly
 their notebook in Colab; solutions are collapsed until clicked; the search finds
 "ReLU" on the Activations page; dark mode works and figures stay readable.
-Screenshots of every page, light and dark, go to _build/screenshots/ for review.
+A screenshot of the first screen of every page, light and dark, goes to
+_build/screenshots/ for review (the first screen only: whole long pages cost minutes).
 
 The same checks then run on a deliberately broken copy of the site, where each
 must report a problem: a check that cannot fail proves nothing.
@@ -67,10 +68,10 @@ def check_page(browser, base: str, name: str, screenshots: Path | None) -> list[
         problems += colab_problems(page, colab_url(name))
     if screenshots:
         stem = name.replace("/", "-")
-        page.screenshot(path=str(screenshots / f"{stem}-light.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"{stem}-light.png"))
     problems += dark_mode_problems(page)
     if screenshots:
-        page.screenshot(path=str(screenshots / f"{stem}-dark.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"{stem}-dark.png"))
     problems += recorder.problems
     page.close()
     return problems

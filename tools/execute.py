@@ -3,8 +3,9 @@
 Usage: python tools/execute.py [--timings FILE] [NOTEBOOK ...]
 
 Every notebook runs in a fresh kernel with its folder as the working
-directory and ``NNBOOK_DEVICE`` as set by the caller (``make outputs`` sets
-``cpu``), so the stored outputs are the ones nbval reproduces.
+directory, ``NNBOOK_DEVICE`` as set by the caller (``make outputs`` sets
+``cpu``) and the CPU code paths of tools/cpu_env.py, so the stored outputs are
+the ones nbval reproduces.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cpu_env  # noqa: E402
 from notebooks import ROOT, notebooks  # noqa: E402
 
 
@@ -76,6 +78,7 @@ def main() -> None:
         "--timings", type=Path, help="write the times to this JSON file"
     )
     args = parser.parse_args()
+    cpu_env.pin()  # the kernels inherit it
     paths = [p.resolve() for p in args.paths] or notebooks()
     times = {}
     for path in paths:

@@ -1,0 +1,159 @@
+"""Re-record the multi-seed tables of the MNIST-1D chapters from real runs.
+
+Usage: python tools/record_seeds.py [STEM ...]   (then `make outputs`)
+
+Two chapters quote more training runs than they can afford to run live (a chapter
+must run in under a minute): *Beyond the table* quotes 16 seeds of its recipe, the
+ablation 8 seeds of each of its 16 runs. The chapter runs seed 0 (and a few more)
+live and holds the rest in a ``RECORDED = {...}`` literal. This tool produces that
+literal: it executes the chapter up to the cell holding it, runs every seed in the
+same kernel with the chapter's own ``train``, and writes the table into the cell,
+with a comment naming the PyTorch build and device it came from. Nothing in the
+table is typed by hand, and ``tests/test_recorded.py`` checks that the seeds the
+chapter runs live equal their recorded values under the lock.
+
+Run it on the CPU with the lock installed (``make outputs`` does the rest); the
+ablation takes about five minutes on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cpu_env  # noqa: E402
+from notebooks import ROOT  # noqa: E402
+
+RECORDERS = {
+    # Code run after the chapter's cells up to the RECORDED cell; it prints one JSON
+    # object, the new table.
+    "mnist1d-ablation": """
+import json
+runs = {"baseline": BASELINE, "recipe": RECIPE}
+for name, key in CHANGES.items():
+    runs[f"+ {name}"] = BASELINE | {key: RECIPE[key]}
+    runs[f"- {name}"] = RECIPE | {key: BASELINE[key]}
+table = {run: [] for run in runs}
+for seed in range(8):
+    for run, settings in runs.items():
+        table[run].append(round(accuracy_of(test_correct(train(settings, seed)[0])), 3))
+print(json.dumps(table))
+""",
+    "mnist1d-beyond": """
+import json
+table = {seed: round(test_accuracy(train(RECIPE, seed=seed)[0]), 3) for seed in range(16)}
+print(json.dumps(table))
+""",
+}
+START = re.compile(r"^RECORDED = \{[^\n]*\n", re.M)
+
+
+def recorded_cell(nb) -> int:
+    """Index of the cell that holds the ``RECORDED`` literal."""
+    found = [i for i, c in enumerate(nb.cells) if START.search(c.source)]
+    if len(found) != 1:
+        raise ValueError(f"expected one cell with a RECORDED literal, found {found}")
+    return found[0]
+
+
+def literal_span(source: str) -> tuple[int, int]:
+    """Start and end offsets of the ``RECORDED = {...}`` statement in ``source``."""
+    start = START.search(source).start()
+    end = source.index("\n}\n", start) + 3
+    return start, end
+
+
+def recorded_table(source: str) -> dict:
+    """The value of the ``RECORDED`` literal in a cell's source."""
+    start, end = literal_span(source)
+    namespace: dict = {}
+    exec(source[start:end], namespace)  # a literal of numbers and strings only
+    return namespace["RECORDED"]
+
+
+def wrap(items: list[str], indent: str = "    ", width: int = 88) -> list[str]:
+    """Join items with ", " into lines of at most ``width`` columns."""
+    lines, line = [], ""
+    for item in items:
+        candidate = f"{line} {item}," if line else f"{indent}{item},"
+        if len(candidate) > width and line:
+            lines.append(line)
+            candidate = f"{indent}{item},"
+        line = candidate
+    return lines + [line]
+
+
+def format_literal(table: dict, build: str) -> str:
+    """The ``RECORDED = {...}`` statement for ``table``, one key per line where it fits."""
+    first = next(iter(table.values()))
+    if isinstance(first, list):
+        count = len(first)
+        head = (
+            f"RECORDED = {{  # test accuracy of every run for seeds 0 to {count - 1},"
+        )
+        body = [f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in table.items()]
+    else:
+        head = f"RECORDED = {{  # the recipe's test accuracy for seeds 0 to {len(table) - 1},"
+        body = wrap([f"{k}: {v}" for k, v in table.items()])
+    comment = f"    # by tools/record_seeds.py with {build}"
+    return "\n".join([head, comment, *body, "}"]) + "\n"
+
+
+def record(stem: str) -> dict:
+    path = ROOT / "book" / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    index = recorded_cell(nb)
+    run = nbformat.v4.new_notebook(metadata=nb.metadata)
+    run.cells = [copy.deepcopy(c) for c in nb.cells[:index] if c.cell_type == "code"]
+    run.cells.append(new_code_cell(RECORDERS[stem]))
+    run.cells.append(
+        new_code_cell(
+            "import os, platform\npaths = os.environ.get('ATEN_CPU_CAPABILITY')\n"
+            "print(f'torch {torch.__version__} on the '"
+            "\n      f'{device.type.upper()} ({platform.machine()}'"
+            "\n      + (f', {paths}' if paths else '') + ')')"
+        )
+    )
+    NotebookClient(
+        run,
+        timeout=3600,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    table = json.loads(run.cells[-2].outputs[-1].text.strip().splitlines()[-1])
+    if stem == "mnist1d-beyond":
+        table = {int(k): v for k, v in table.items()}
+    build = run.cells[-1].outputs[-1].text.strip()
+    cell = nb.cells[index]
+    start, end = literal_span(cell.source)
+    cell.source = cell.source[:start] + format_literal(table, build) + cell.source[end:]
+    nbformat.write(nb, path)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("stems", nargs="*", default=list(RECORDERS))
+    args = parser.parse_args()
+    os.environ.setdefault("NNBOOK_DEVICE", "cpu")
+    cpu_env.pin()  # as make outputs runs the chapters
+    for stem in args.stems:
+        if stem not in RECORDERS:
+            sys.exit(f"stems: {stem!r} has no recorder; choose from {list(RECORDERS)}")
+        table = record(stem)
+        print(f"{stem}: recorded {len(table)} rows")
+
+
+if __name__ == "__main__":
+    main()
