@@ -62,7 +62,9 @@ def test_set_version_rewrites_every_copy(tmp_path):
 
     copy = tmp_path / "repo"
     shutil.copytree(
-        ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".venv-claims", "_build", ".git")
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".venv-claims", "_build", ".git"),
     )
     subprocess.run(
         [sys.executable, str(copy / "tools" / "set_version.py"), "9.8.7"],

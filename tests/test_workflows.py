@@ -57,7 +57,9 @@ def test_workflows_call_the_makefile():
                 f"{path.name} copies a command of the Makefile: {run}"
             )
     claims = yaml.safe_load((ROOT / ".github/workflows/claims.yml").read_text())
-    assert claims[True]["schedule"], "the claims tier runs on a schedule"  # `on:` is True
-    assert claims["jobs"]["claims"]["strategy"]["matrix"]["torch"] == ["newest", "lower"]
+    on = claims[True]  # YAML reads the key `on:` as True
+    assert on["schedule"], "the claims tier runs on a schedule"
+    matrix = claims["jobs"]["claims"]["strategy"]["matrix"]
+    assert matrix["torch"] == ["newest", "lower"]
     gpu = yaml.safe_load((ROOT / ".github/workflows/gpu.yml").read_text())
     assert gpu["jobs"]["test-gpu"]["runs-on"] == ["self-hosted", "gpu"]
