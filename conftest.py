@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
@@ -54,3 +57,114 @@ def pytest_xdist_make_scheduler(config, log):
             return work_unit(nodeid)
 
     return WorkUnits(config, log)
+
+
+# ----------------------------------------------------------------------------------
+# The exercises, checked in nbval's kernel of the chapter, after its last cell: no
+# chapter is executed twice. (tests/test_exercises.py proves that the student
+# edition, which lacks the solutions, needs none of them.)
+
+WRONG_ANSWERS = Path(__file__).resolve().parent / "tests" / "wrong_answers"
+STATUSES = ("not attempted", "passed", "failed")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """After the last cell of every chapter that nbval runs, its exercise checks."""
+    from nbval.plugin import IPyNbFile
+
+    placed = []
+    for index, item in enumerate(items):
+        placed.append(item)
+        parent = item.parent
+        following = items[index + 1].parent if index + 1 < len(items) else None
+        if isinstance(parent, IPyNbFile) and following is not parent:
+            placed.append(ExerciseChecks.from_parent(parent, name="exercises"))
+    # The longest work units first, so that no worker is left with a long one at the
+    # end: the site, then the chapters by their recorded CPU time, then the rest.
+    units: dict[str, list] = {}
+    for item in placed:
+        units.setdefault(work_unit(item.nodeid), []).append(item)
+    items[:] = [
+        item
+        for unit in sorted(units, key=lambda unit: -expected_seconds(unit))
+        for item in units[unit]
+    ]
+
+
+def expected_seconds(unit: str) -> float:
+    """A work unit's expected time: a chapter's from book/_data/cpu-times.json."""
+    if unit == "site":
+        return float("inf")
+    times = Path(__file__).resolve().parent / "book" / "_data" / "cpu-times.json"
+    if unit.endswith(".ipynb") and times.exists():
+        return json.loads(times.read_text())["seconds"].get(unit, 0.0)
+    return 0.0
+
+
+def kernel_outputs(kernel, source: str, timeout: float) -> tuple[str, str]:
+    """Run ``source`` in nbval's kernel: (its rich text/plain output, error text)."""
+    shown, errors = [], []
+
+    def hook(msg):
+        content = msg["content"]
+        if msg["msg_type"] in ("execute_result", "display_data"):
+            shown.append(content["data"].get("text/plain", ""))
+        elif msg["msg_type"] == "error":
+            errors.append(f"{content['ename']}: {content['evalue']}")
+
+    kernel.kc.execute_interactive(
+        source,
+        store_history=False,
+        allow_stdin=False,
+        stop_on_error=False,
+        timeout=timeout,
+        output_hook=hook,
+    )
+    return "".join(shown), "\n".join(errors)
+
+
+class ExerciseChecks(pytest.Item):
+    """Every exercise of the chapter: its stub is 'not attempted', each plausible
+    wrong answer (tests/wrong_answers/<chapter>.yml) 'failed' with a hint, and the
+    solution 'passed'. Runs in the chapter's kernel, after its last cell."""
+
+    def runtest(self):
+        import yaml
+        from notebooks import exercises
+
+        found = exercises(self.parent.nb)
+        path = WRONG_ANSWERS / f"{self.path.stem}.yml"
+        wrong = yaml.safe_load(path.read_text()) if path.exists() else {}
+        labels = {ex.label for ex in found}
+        assert set(wrong or {}) == labels, (
+            f"{path.name}: one wrong-answer list per exercise {sorted(labels)}"
+        )
+        kernel = self.parent.kernel
+        timeout = self.config.option.nbval_cell_timeout or 300
+        for ex in found:
+            assert len(wrong[ex.label]) >= 2, f"{ex.label}: at least two wrong answers"
+            plan = [(ex.stub, "not attempted")]
+            plan += [(source, "failed") for source in wrong[ex.label]]
+            plan += [("\n\n".join(ex.solutions), "passed")]
+            for source, expected in plan:
+                _, error = kernel_outputs(kernel, source, timeout)
+                assert not error, f"{ex.label}: the answer does not run: {error}"
+                shown, error = kernel_outputs(kernel, ex.check, timeout)
+                assert not error, f"{ex.label}: the check raised {error}"
+                got = next((s for s in STATUSES if f"{s}:" in shown), None)
+                assert got == expected, (
+                    f"{ex.label}: expected {expected}, got {shown!r} for\n{source}"
+                )
+                if expected == "failed":
+                    hint = shown.split("failed:", 1)[1].strip()
+                    assert len(hint) > 10, (
+                        f"{ex.label}: a failure needs a hint: {hint!r}"
+                    )
+
+    def repr_failure(self, excinfo):
+        if excinfo.errisinstance(AssertionError):
+            return str(excinfo.value)  # the message says it all; pluggy's frames don't
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}: exercises"

@@ -18,12 +18,16 @@ run "sync: package changed" "sed -i 's/seeds the CPU and every CUDA device/seeds
 run "stale stored output" "sed -i 's/z = -0.6500, y = tanh(z) = -0.5717/z = -0.6500, y = tanh(z) = -0.5718/' book/background.ipynb" "book/background.ipynb"
 run "version drift" "sed -i 's/^version = \"0.1.0\"/version = \"0.1.1\"/' helpers/pyproject.toml" "tests/test_consistency.py -o addopts="
 run "wrong answer that passes" "python3 -c \"
-import re;p='tests/wrong_answers/background.yml';s=open(p).read();s=s.replace('background-and-weights:\n','background-and-weights:\n  - |\n    def and_weights():\n        return torch.tensor([1.0, 1.0]), torch.tensor(-1.5)\n',1);open(p,'w').write(s)\"" "tests/test_exercises.py -o addopts= -k background"
+import re;p='tests/wrong_answers/background.yml';s=open(p).read();s=s.replace('background-and-weights:\n','background-and-weights:\n  - |\n    def and_weights():\n        return torch.tensor([1.0, 1.0]), torch.tensor(-1.5)\n',1);open(p,'w').write(s)\"" "book/background.ipynb"
 run "solution removed from check: stub left in book" "python3 -c \"
 import json;p='book/background.ipynb';nb=json.load(open(p))
 for c in nb['cells']:
     if 'solution' in c.get('metadata',{}).get('tags',[]) and 'and_weights' in ''.join(c['source']): c['source']=['def and_weights():\n','    raise NotImplementedError\n']
 json.dump(nb,open(p,'w'),indent=1)\"" "book/background.ipynb"
+run "student edition needs a solution" "python3 -c \"
+import json;p='book/background.ipynb';nb=json.load(open(p))
+nb['cells'].append({'cell_type':'code','metadata':{},'execution_count':None,'outputs':[],'source':['print(and_weights())\\n']})
+json.dump(nb,open(p,'w'),indent=1)\"" "tests/test_exercises.py -o addopts= -k background"
 run "broken cross-reference in text" "sed -i 's/The timeline puts both lists on one axis./The timeline puts both lists on one axis, see {ref}\`no-such-label\`./' book/background.ipynb" "tests/test_site.py -o addopts="
 run "figure without alt text" "sed -i 's/\"alt\": \"Diagram of a 2-3-1/\"altx\": \"Diagram of a 2-3-1/' book/background.ipynb" "tests/test_notebooks.py -o addopts= -k alt"
 run "setup cell edited" "sed -i 's/generator = seed_everything(0)/generator = seed_everything(1)/' book/background.ipynb" "tests/test_notebooks.py -o addopts= -k setup"
