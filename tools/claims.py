@@ -152,8 +152,7 @@ def compare_line(old: str, new: str) -> tuple[list, list]:
 def run_chapter(path: Path, device: str, strict_text: bool, timeout: int) -> dict:
     """Execute ``path`` in a fresh kernel; compare with its stored outputs."""
     import nbformat
-    from execute import tidy_streams
-    from nbclient import NotebookClient
+    from execute import notebook_client, tidy_streams
     from nbclient.exceptions import CellExecutionError
 
     os.environ["NNBOOK_DEVICE"] = device
@@ -163,14 +162,7 @@ def run_chapter(path: Path, device: str, strict_text: bool, timeout: int) -> dic
         cpu_env.pin()  # the code paths the stored outputs were made with
     stored = nbformat.read(path, as_version=4)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        record_timing=False,
-        skip_cells_with_tag="skip-execution",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
+    client = notebook_client(nb, path, timeout, skip_cells_with_tag="skip-execution")
     result = {
         "notebook": str(path.relative_to(ROOT))
         if path.is_relative_to(ROOT)

@@ -51,16 +51,22 @@ def tidy_streams(outputs: list) -> list:
     return tidied
 
 
-def execute(path: Path, timeout: int = 300) -> float:
-    """Run ``path`` top to bottom, save it with fresh outputs, return seconds taken."""
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+def notebook_client(nb, path: Path, timeout: int, **options) -> NotebookClient:
+    """An nbclient runner for ``nb`` (read from ``path``), in the folder of ``path``."""
+    return NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
+        **options,
     )
+
+
+def execute(path: Path, timeout: int = 300) -> float:
+    """Run ``path`` top to bottom, save it with fresh outputs, return seconds taken."""
+    nb = nbformat.read(path, as_version=4)
+    client = notebook_client(nb, path, timeout)
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
