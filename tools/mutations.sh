@@ -2,7 +2,7 @@
 # Mutation check of the test suite: each line breaks the code or a notebook in one
 # way and runs the tests that must catch it; it prints "caught" or "NOT CAUGHT".
 # Every change is undone with git afterwards, so run it on a clean, committed tree.
-# Usage: bash tools/mutations.sh   (after `make install`; about a minute)
+# Usage: bash tools/mutations.sh   (after `make install`; about three minutes)
 set -u
 cd "$(dirname "$0")/.."
 if [ -n "$(git status --porcelain)" ]; then echo "commit or stash your changes first"; exit 1; fi
