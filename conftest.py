@@ -65,6 +65,7 @@ def pytest_xdist_make_scheduler(config, log):
 # edition, which lacks the solutions, needs none of them.)
 
 WRONG_ANSWERS = Path(__file__).resolve().parent / "tests" / "wrong_answers"
+CPU_TIMES = Path(__file__).resolve().parent / "book" / "_data" / "cpu-times.json"
 STATUSES = ("not attempted", "passed", "failed")
 
 
@@ -84,21 +85,13 @@ def pytest_collection_modifyitems(session, config, items):
     units: dict[str, list] = {}
     for item in placed:
         units.setdefault(work_unit(item.nodeid), []).append(item)
+    seconds = json.loads(CPU_TIMES.read_text())["seconds"] if CPU_TIMES.exists() else {}
+    seconds["site"] = float("inf")
     items[:] = [
         item
-        for unit in sorted(units, key=lambda unit: -expected_seconds(unit))
+        for unit in sorted(units, key=lambda unit: -seconds.get(unit, 0.0))
         for item in units[unit]
     ]
-
-
-def expected_seconds(unit: str) -> float:
-    """A work unit's expected time: a chapter's from book/_data/cpu-times.json."""
-    if unit == "site":
-        return float("inf")
-    times = Path(__file__).resolve().parent / "book" / "_data" / "cpu-times.json"
-    if unit.endswith(".ipynb") and times.exists():
-        return json.loads(times.read_text())["seconds"].get(unit, 0.0)
-    return 0.0
 
 
 def kernel_outputs(kernel, source: str, timeout: float) -> tuple[str, str]:
@@ -134,9 +127,9 @@ class ExerciseChecks(pytest.Item):
 
         found = exercises(self.parent.nb)
         path = WRONG_ANSWERS / f"{self.path.stem}.yml"
-        wrong = yaml.safe_load(path.read_text()) if path.exists() else {}
+        wrong = yaml.safe_load(path.read_text())
         labels = {ex.label for ex in found}
-        assert set(wrong or {}) == labels, (
+        assert set(wrong) == labels, (
             f"{path.name}: one wrong-answer list per exercise {sorted(labels)}"
         )
         kernel = self.parent.kernel

@@ -16,6 +16,7 @@ import re
 import nbformat
 from notebooks import ROOT
 from record_seeds import recorded_cell, recorded_table
+from student import glued_values
 
 
 def chapter(stem: str):
@@ -23,23 +24,11 @@ def chapter(stem: str):
     return nb, recorded_table(nb.cells[recorded_cell(nb)].source)
 
 
-def glued(nb) -> dict:
-    values = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if meta:
-                values[meta["name"]] = output["data"][
-                    meta["mime_prefix"] + "text/plain"
-                ]
-    return values
-
-
 def test_the_ablation_seed_0_column_is_the_live_run():
     nb, table = chapter("mnist1d-ablation")
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     slugs = ast.literal_eval(re.search(r"SLUGS = (\{.*?\})", source, re.S).group(1))
-    values = glued(nb)
+    values = glued_values(nb)
     live = {
         "baseline": values["mnist1d-ablation-baseline"],
         "recipe": values["mnist1d-ablation-recipe"],
