@@ -29,12 +29,13 @@ else
 GPU_PYTHON ?= python3
 endif
 
-.PHONY: help install lock chromium book test test-claims seeds outputs student serve test-gpu clean
+.PHONY: help install lock chromium book test test-claims seeds outputs bench student serve test-gpu clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
 	@echo "make test       run every test: helpers, notebooks (nbval), exercises, site"
 	@echo "make outputs    re-execute every notebook in place on the CPU"
+	@echo "make bench      time every chapter in a fresh kernel (report in reports/)"
 	@echo "make lock       re-resolve requirements.txt into requirements-lock.txt"
 	@echo "make seeds      re-record the per-seed tables of the MNIST-1D ablations"
 	@echo "make student    write the student edition to _build/student/"
@@ -84,25 +85,32 @@ test: $(STAMP) chromium
 # with that torch, every chapter run in it, every assert must hold; printed numbers
 # that changed are reported. The log goes to reports/claims-torch-<version>-cpu.md.
 test-claims: $(STAMP)
-	$(PY) tools/claims.py --make-env .venv-claims/$(TORCH) --torch $(TORCH) \
+	$(PY) -m tools.claims --make-env .venv-claims/$(TORCH) --torch $(TORCH) \
 	  $(if $(TORCHVISION),--torchvision $(TORCHVISION)) --out reports
 
 # The per-seed tables the MNIST-1D ablation chapters quote, re-run with the lock
 # (about 8 minutes on 2 cores); then `make outputs`.
 seeds: $(STAMP)
-	NNBOOK_DEVICE=cpu $(PY) tools/record_seeds.py
+	NNBOOK_DEVICE=cpu $(PY) -m tools.record_seeds
 
 outputs: $(STAMP)
-	NNBOOK_DEVICE=cpu $(PY) tools/execute.py --timings book/_data/cpu-times.json
+	NNBOOK_DEVICE=cpu $(PY) -m tools.execute --timings book/_data/cpu-times.json
+
+# How long each chapter takes, each in a fresh kernel, one at a time, offline where a
+# network namespace can be made: a benchmark, not a test. Report: reports/bench-cpu.md.
+# BENCH_ARGS="--repeat 3" takes the median of three runs; "--before FILE" compares.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	NNBOOK_DEVICE=cpu $(PY) -m tools.bench $(BENCH_ARGS)
 
 student: $(STAMP)
-	$(PY) tools/student.py --out _build/student
+	$(PY) -m tools.student --out _build/student
 
 serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 test-gpu: $(if $(DRY_RUN),$(STAMP))
-	$(GPU_PYTHON) tools/test_gpu.py $(if $(DRY_RUN),--dry-run)
+	$(GPU_PYTHON) -m tools.test_gpu $(if $(DRY_RUN),--dry-run)
 
 clean:
 	rm -rf _build .pytest_cache

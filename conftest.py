@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
-
-import cpu_env  # noqa: E402
-from notebooks import notebooks  # noqa: E402
+from tools import cpu_env
+from tools.notebooks import notebooks
 
 # Before anything imports torch: the CPU code paths the stored outputs were made with
 # (tools/cpu_env.py); nbval's kernels and every subprocess inherit them.

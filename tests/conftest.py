@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root, the chapters, and the tools on sys.path."""
+"""Shared fixtures: the repository root, the built site and the chapters."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import matplotlib
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-matplotlib.use("Agg")  # tests never open windows
+from tools.notebooks import notebooks
 
-from notebooks import notebooks  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+matplotlib.use("Agg")  # tests never open windows
 
 
 @pytest.fixture(scope="session")

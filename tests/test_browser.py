@@ -31,7 +31,8 @@ from browser_checks import (
     serve,
     solution_problems,
 )
-from notebooks import ROOT, config, repo_url, toc_files
+
+from tools.notebooks import ROOT, config, repo_url, toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 

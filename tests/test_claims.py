@@ -15,9 +15,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from claims import compare, pin, requirement_bound
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from notebooks import ROOT
+
+from tools.claims import compare, pin, requirement_bound
+from tools.notebooks import ROOT
 
 
 def notebook(path: Path, cells: list[tuple[str, str, list]]) -> Path:
@@ -38,7 +39,8 @@ def run_claims(tmp_path: Path, *args: str) -> tuple[int, dict]:
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "claims.py"),
+            "-m",
+            "tools.claims",
             "--jobs",
             "2",
             "--out",

@@ -14,7 +14,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from notebooks import ROOT, notebooks, repo_url, version
+from tools.notebooks import ROOT, notebooks, repo_url, version
 
 
 def git(*args: str, cwd: Path) -> None:

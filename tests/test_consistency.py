@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from notebooks import ROOT, repo_url, version
+from tools.notebooks import ROOT, repo_url, version
 
 
 def test_version_is_a_release_number():
@@ -67,7 +67,8 @@ def test_set_version_rewrites_every_copy(tmp_path):
         ignore=shutil.ignore_patterns(".venv", ".venv-claims", "_build", ".git"),
     )
     subprocess.run(
-        [sys.executable, str(copy / "tools" / "set_version.py"), "9.8.7"],
+        [sys.executable, "-m", "tools.set_version", "9.8.7"],
+        cwd=copy,
         check=True,
         capture_output=True,
     )

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cpu_env
 import pytest
+
+from tools import cpu_env
 
 
 def test_pin_adds_what_is_missing_and_keeps_what_was_set(monkeypatch):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebooks import ROOT, exercises, notebooks
-from student import student_notebook
+
+from tools.notebooks import ROOT, exercises, notebooks
+from tools.student import student_notebook
 
 
 def bound_names(tree: ast.AST) -> set[str]:

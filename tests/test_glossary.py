@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import nbformat
-from link_terms import Entry, Terms, glossary_entries, link_notebook
-from notebooks import ROOT, notebooks, toc_files
+
+from tools.link_terms import Entry, Terms, glossary_entries, link_notebook
+from tools.notebooks import ROOT, notebooks, toc_files
 
 GLOSSARY = ROOT / "book" / "glossary.md"
-LINK_TERMS = ROOT / "tools" / "link_terms.py"
+LINK_TERMS = [sys.executable, "-m", "tools.link_terms"]
 CJK = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character
 DOC = re.compile(r"\{doc\}`([^`]+)`")
 
@@ -68,7 +69,7 @@ def test_glossary_problems_are_found():
 
 def test_every_chapter_links_its_terms():
     result = subprocess.run(
-        [sys.executable, str(LINK_TERMS), "--check"], capture_output=True, text=True
+        [*LINK_TERMS, "--check"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -104,8 +105,8 @@ def test_check_fails_on_an_unlinked_term(tmp_path: Path):
     nbformat.write(nb, tmp_path / "book" / "toy.ipynb")
 
     def run(*options: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, str(LINK_TERMS), "--root", str(tmp_path), *options]
-        return subprocess.run(command, capture_output=True, text=True)
+        command = [*LINK_TERMS, "--root", str(tmp_path), *options]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
     assert run("--check").returncode == 1
     assert run("--dry-run").returncode == 0

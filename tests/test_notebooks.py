@@ -9,7 +9,8 @@ from collections import Counter
 
 import nbformat
 import pytest
-from notebooks import ROOT, exercises, setup_cell_source, toc_files
+
+from tools.notebooks import ROOT, exercises, setup_cell_source, toc_files
 
 ALLOWED_IMPORTS = {
     "torch",

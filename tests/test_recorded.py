@@ -14,9 +14,10 @@ import ast
 import re
 
 import nbformat
-from notebooks import ROOT
-from record_seeds import recorded_cell, recorded_table
-from student import glued_values
+
+from tools.notebooks import ROOT
+from tools.record_seeds import recorded_cell, recorded_table
+from tools.student import glued_values
 
 
 def chapter(stem: str):

@@ -8,7 +8,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from notebooks import ROOT, config, exercises, notebooks, repo_url, toc_files
+from tools.notebooks import ROOT, config, exercises, notebooks, repo_url, toc_files
 
 
 class Page(HTMLParser):

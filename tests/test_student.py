@@ -7,15 +7,17 @@ import subprocess
 import sys
 
 import nbformat
-from notebooks import ROOT, exercises, notebooks
-from student import convert_markdown, format_value
+
+from tools.notebooks import ROOT, exercises, notebooks
+from tools.student import convert_markdown, format_value
 
 LEFTOVER_MYST = [r"^:{3,}", r"^`{3,}\{", r"\{[\w:-]+\}`", r"^\([\w-]+\)=", r"^:label:"]
 
 
 def test_student_command_writes_every_chapter_without_solutions(tmp_path):
     subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "student.py"), "--out", str(tmp_path)],
+        [sys.executable, "-m", "tools.student", "--out", str(tmp_path)],
+        cwd=ROOT,
         check=True,
         capture_output=True,
     )

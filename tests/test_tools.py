@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from notebooks import ROOT, notebooks
+from tools.notebooks import ROOT, notebooks
 
 
 def test_test_gpu_dry_run_writes_a_log():
@@ -14,7 +14,8 @@ def test_test_gpu_dry_run_writes_a_log():
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "test_gpu.py"),
+            "-m",
+            "tools.test_gpu",
             "--dry-run",
             "--only",
             first.stem,

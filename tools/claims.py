@@ -1,9 +1,9 @@
 """The claims tier: run every chapter under some Python and PyTorch, and report.
 
 Usage:
-    python tools/claims.py [--device cpu|cuda] [--only STEM ...] [--jobs N]
+    python -m tools.claims [--device cpu|cuda] [--only STEM ...] [--jobs N]
                            [--strict-text] [--out DIR] [--name NAME] [NOTEBOOK ...]
-    python tools/claims.py --make-env VENV --torch SPEC [--torchvision SPEC]
+    python -m tools.claims --make-env VENV --torch SPEC [--torchvision SPEC]
 
 nbval (in ``make test``) holds the stored outputs to the last digit, which only
 the locked build on a CPU can reproduce. This tier asks what a reader on another
@@ -47,8 +47,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, notebooks  # noqa: E402
+from .notebooks import ROOT, notebooks
 
 NUMBER = re.compile(r"((?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)")
 VARIES_TAG = "varies-by-build"

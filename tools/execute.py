@@ -1,6 +1,6 @@
 """Execute notebooks in place (``make outputs``) and record how long each took.
 
-Usage: python tools/execute.py [--timings FILE] [NOTEBOOK ...]
+Usage: python -m tools.execute [--timings FILE] [NOTEBOOK ...]
 
 Every notebook runs in a fresh kernel with its folder as the working
 directory, ``NNBOOK_DEVICE`` as set by the caller (``make outputs`` sets
@@ -14,16 +14,14 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cpu_env  # noqa: E402
-from notebooks import ROOT, notebooks  # noqa: E402
+from . import cpu_env
+from .notebooks import ROOT, notebooks
 
 
 def tidy_streams(outputs: list) -> list:

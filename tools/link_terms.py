@@ -9,7 +9,7 @@ every entry that the chapter already links or names in a comment
 ``<!-- no-glossary: term, term -->`` (for a word used in another sense, such as the
 precision of a float): running the tool twice changes nothing. Outputs are untouched.
 
-Usage: python tools/link_terms.py [--root DIR] [--dry-run | --check]
+Usage: python -m tools.link_terms [--root DIR] [--dry-run | --check]
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks as book  # noqa: E402
+from . import notebooks as book
 
 GLOSSARY = re.compile(r"^```\{glossary\}[^\n]*\n(.*?)^```", re.M | re.S)
 TERM_ROLE = re.compile(r"\{term\}`(?:[^`<]*<([^`>]+)>|([^`]+))`")
@@ -163,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         if done and not (args.dry_run or args.check):
             nbformat.write(nb, path)
     if args.check and missing:
-        print("Terms to link: run python tools/link_terms.py", file=sys.stderr)
+        print("Terms to link: run python -m tools.link_terms", file=sys.stderr)
         return 1
     return 0
 

@@ -11,7 +11,7 @@
                 check="check_function(f, torch.relu, [torch.randn(3)])")
     ch.save("book/tensors-and-autograd.ipynb")
 
-The saved notebook has no outputs; run `python tools/execute.py PATH` to fill them.
+The saved notebook has no outputs; run `python -m tools.execute PATH` to fill them.
 After that the notebook itself is the source: edit it in Jupyter.
 """
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from notebooks import setup_cell_source
+
+from .notebooks import setup_cell_source
 
 
 class Chapter:

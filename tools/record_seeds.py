@@ -1,6 +1,6 @@
 """Re-record the multi-seed tables of the MNIST-1D chapters from real runs.
 
-Usage: python tools/record_seeds.py [STEM ...]   (then `make outputs`)
+Usage: python -m tools.record_seeds [STEM ...]   (then `make outputs`)
 
 Two chapters quote more training runs than they can afford to run live (a chapter
 must run in under a minute): *Beyond the table* quotes 16 seeds of its recipe, the
@@ -24,15 +24,13 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cpu_env  # noqa: E402
-from notebooks import ROOT  # noqa: E402
+from . import cpu_env
+from .notebooks import ROOT
 
 RECORDERS = {
     # Code run after the chapter's cells up to the RECORDED cell; it prints one JSON

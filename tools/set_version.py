@@ -1,6 +1,6 @@
 """Set the book's version everywhere it appears, from the one place it is defined.
 
-Usage: python tools/set_version.py X.Y.Z   (then `make outputs`)
+Usage: python -m tools.set_version X.Y.Z   (then `make outputs`)
 
 _config.yml's `sphinx.config.release` is the source; this rewrites it and the
 copies that cannot read it: helpers/pyproject.toml, CITATION.cff, the pins in the
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, notebooks, setup_cell_source  # noqa: E402
+from .notebooks import ROOT, notebooks, setup_cell_source
 
 REWRITES = {
     "_config.yml": (r'(release: ")[^"]+(")', r"\g<1>{v}\2"),
@@ -29,7 +27,7 @@ REWRITES = {
 
 def main() -> None:
     if len(sys.argv) != 2 or not re.fullmatch(r"\d+\.\d+\.\d+", sys.argv[1]):
-        sys.exit("usage: python tools/set_version.py X.Y.Z")
+        sys.exit("usage: python -m tools.set_version X.Y.Z")
     version = sys.argv[1]
     for name, (pattern, replacement) in REWRITES.items():
         path = ROOT / name

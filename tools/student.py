@@ -7,21 +7,19 @@ MyST markup into plain Markdown that reads well in Jupyter and Colab: glued
 numbers become their values, exercise and admonition directives become block
 quotes, cross-reference roles become their text.
 
-Usage: python tools/student.py [--out DIR]
+Usage: python -m tools.student [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import sys
 from ast import literal_eval
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, notebooks  # noqa: E402
+from .notebooks import ROOT, notebooks
 
 FENCE = re.compile(r"^(:{3,}|`{3,})\{([\w:-]+)\}\s*(.*)$")
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")

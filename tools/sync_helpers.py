@@ -1,6 +1,6 @@
 """Rewrite the helpers written out in chapters from the package's current source.
 
-Usage: python tools/sync_helpers.py   (then `make outputs` for the chapters it names)
+Usage: python -m tools.sync_helpers   (then `make outputs` for the chapters it names)
 
 A chapter teaches a helper by writing it out in full; after the package's
 function changes, this puts the new source in the chapter's cell, so the
@@ -9,14 +9,10 @@ sync test passes again. It prints each chapter it changed.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helper_sources import cell_definitions, package_definitions  # noqa: E402
-from notebooks import notebooks  # noqa: E402
+from .helper_sources import cell_definitions, package_definitions
+from .notebooks import notebooks
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ missing, from local wheels in ``.whl/`` (``pip download`` them where there is a
 network). With ``--dry-run`` the same steps run on the CPU and the log goes to
 ``_build/`` instead, so the command can be tried anywhere.
 
-Usage: python tools/test_gpu.py [--dry-run] [--only STEM ...]
+Usage: python -m tools.test_gpu [--dry-run] [--only STEM ...]
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import argparse
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from claims import locked_version  # noqa: E402
-from notebooks import ROOT  # noqa: E402
+from .claims import locked_version
+from .notebooks import ROOT
 
 # import name -> distribution name, for everything the notebooks and nbval need
 NEEDED = {
@@ -102,7 +100,8 @@ def main() -> int:
         )
     command = [
         sys.executable,
-        str(ROOT / "tools" / "claims.py"),
+        "-m",
+        "tools.claims",
         "--device",
         "cuda" if gpu else "cpu",
         "--jobs",

@@ -1,0 +1,1 @@
+"""The book's tools: run them from the repository root as ``python -m tools.NAME``."""
