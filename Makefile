@@ -37,7 +37,7 @@ help:
 	@echo "make outputs    re-execute every notebook in place on the CPU"
 	@echo "make bench      time every chapter in a fresh kernel (report in reports/)"
 	@echo "make lock       re-resolve requirements.txt into requirements-lock.txt"
-	@echo "make seeds      re-record the per-seed tables of the MNIST-1D ablations"
+	@echo "make seeds      re-record the per-seed tables of the MNIST-1D chapters"
 	@echo "make student    write the student edition to _build/student/"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test-claims  every chapter under another torch (TORCH=lower|newest|2.x.y)"
@@ -64,8 +64,8 @@ lock: | $(PY)
 
 # The browser tests drive a real headless Chromium: Debian's package, installed here
 # when missing (as root); elsewhere install it yourself or set CHROMIUM=/path/to/chrome.
-chromium:
-	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+chromium: | $(PY)
+	@if $(PY) -m tools.chromium >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -88,8 +88,8 @@ test-claims: $(STAMP)
 	$(PY) -m tools.claims --make-env .venv-claims/$(TORCH) --torch $(TORCH) \
 	  $(if $(TORCHVISION),--torchvision $(TORCHVISION)) --out reports
 
-# The per-seed tables the MNIST-1D ablation chapters quote, re-run with the lock
-# (about 8 minutes on 2 cores); then `make outputs`.
+# The per-seed tables the four MNIST-1D chapters quote, re-run with the lock
+# (about 10 minutes on 2 cores); then `make outputs`.
 seeds: $(STAMP)
 	NNBOOK_DEVICE=cpu $(PY) -m tools.record_seeds
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,16 +24,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def chromium_path() -> str | None:
-    """The browser to drive: $CHROMIUM, else the first Chromium or Chrome on PATH."""
-    if os.environ.get("CHROMIUM"):
-        return os.environ["CHROMIUM"]
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        if path := shutil.which(name):
-            return path
-    return None
 
 
 @contextmanager
@@ -171,6 +159,36 @@ def solution_problems(page) -> list[str]:
     except Exception:  # noqa: BLE001 - report, do not raise
         return ["the solution did not open on click"]
     return []
+
+
+def fold_problems(page) -> list[str]:
+    """Folded cells (tag hide-input) show a closed "Show code" toggle and their output;
+    clicking the toggle shows the code."""
+    folds = page.locator(".cell.tag_hide-input")
+    if folds.count() == 0:
+        return ["no folded cell on the page"]
+    problems = []
+    for i in range(folds.count()):
+        cell = folds.nth(i)
+        code = cell.locator(".cell_input").first
+        toggle = cell.locator("details.above-input > summary").first
+        if code.is_visible():
+            problems.append(f"folded cell {i}: its code is visible before any click")
+        if toggle.count() == 0 or not toggle.is_visible():
+            problems.append(f"folded cell {i}: no toggle to show its code")
+            continue
+        if toggle.inner_text().strip() != "Show code":
+            problems.append(f"folded cell {i}: the toggle says {toggle.inner_text()!r}")
+        output = cell.locator(".cell_output").first
+        if output.count() and not output.is_visible():
+            problems.append(f"folded cell {i}: its output is hidden")
+    first = folds.first
+    try:
+        first.locator("details.above-input > summary").first.click(timeout=3000)
+        first.locator(".cell_input").first.wait_for(state="visible", timeout=3000)
+    except Exception:  # noqa: BLE001 - report, do not raise
+        problems.append("the first folded cell did not open on click")
+    return problems
 
 
 def search_problems(page, base: str, term: str, expected_page: str) -> list[str]:

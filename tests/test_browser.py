@@ -2,7 +2,8 @@
 
 Every page of _toc.yml loads without console errors or failed local requests;
 maths is typeset; images load and have alt text; notebook pages launch exactly
-their notebook in Colab; solutions are collapsed until clicked; the search finds
+their notebook in Colab; solutions and folded cells are collapsed until clicked, and
+a folded cell's figure stays in view; the search finds
 "ReLU" on the Activations page; dark mode works and figures stay readable.
 A screenshot of the first screen of every page, light and dark, goes to
 _build/screenshots/ for review (the first screen only: whole long pages cost minutes).
@@ -21,9 +22,9 @@ import pytest
 from browser_checks import (
     CHROMIUM_ARGS,
     Recorder,
-    chromium_path,
     colab_problems,
     dark_mode_problems,
+    fold_problems,
     image_problems,
     math_problems,
     open_page,
@@ -32,6 +33,7 @@ from browser_checks import (
     solution_problems,
 )
 
+from tools.chromium import chromium_path
 from tools.notebooks import ROOT, config, repo_url, toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -97,6 +99,19 @@ def test_solutions_are_collapsed_and_open_on_click(site, browser):
         assert solution_problems(page) == []
 
 
+def test_folded_cells_are_collapsed_and_open_on_click(site, browser):
+    """The setup cell, the exercise cases and long plotting code are folded; the
+    figures they draw stay in view (a figure page: Neurons)."""
+    with serve(site) as base:
+        for name in ("book/neurons", "book/mnist1d-shuffled"):
+            page = browser.new_page()
+            open_page(page, f"{base}{name}.html")
+            assert fold_problems(page) == [], name
+            images = page.locator(".cell.tag_hide-input .cell_output img")
+            assert images.count() > 0 and images.first.is_visible(), name
+            page.close()
+
+
 def test_search_finds_relu_on_the_activations_page(site, browser):
     with serve(site) as base:
         page = browser.new_page()
@@ -115,6 +130,11 @@ def break_site(site: Path, broken: Path) -> None:
         'src="../_static/mathjax/tex-chtml.js', 'src="../_static/nomath.js'
     )
     html = html.replace("togglebutton.js", "no-togglebutton.js")  # solutions stay open
+    html = html.replace("<summary", "<summary hidden", 1)  # a fold without its toggle
+    html = html.replace(
+        '<details class="admonition hide above-input">',
+        '<details open class="admonition hide above-input">',
+    )
     html = html.replace("theme-switch-button", "no-switch")
     html = re.sub(
         r"(<article[^>]*>)", r'\1<img src="missing.png" alt="">', html, count=1
@@ -151,6 +171,7 @@ def test_each_check_fails_on_a_broken_site(site, browser, tmp_path):
         wrong = colab_problems(page, colab_url("book/tensors-and-autograd"))
         assert wrong, "a wrong Colab link went unnoticed"
         assert solution_problems(page), "an open solution went unnoticed"
+        assert fold_problems(page), "a folded cell shown open went unnoticed"
         assert dark_mode_problems(page), "a missing dark-mode switch went unnoticed"
         assert any("console error" in p for p in recorder.problems)
         assert any("missing.png" in p for p in recorder.problems)

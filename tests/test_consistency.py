@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tools.notebooks import ROOT, repo_url, version
 
@@ -78,3 +79,39 @@ def test_set_version_rewrites_every_copy(tmp_path):
 
     setup = nbformat.read(copy / "book" / "neurons.ipynb", as_version=4).cells[1].source
     assert 'VERSION = "9.8.7"' in setup
+
+
+DOCS = ["README.md", "CONTRIBUTING.md", "helpers/README.md", "docs/design.md",
+        "docs/testing.md"]  # fmt: skip
+FILE_NAME = re.compile(r"`([\w./<>-]+\.(?:md|py|yml|yaml|txt|toml|cfg|json|ipynb|sh))`")
+LINK = re.compile(r"\]\((?!https?://|#)([^)#\s]+)")
+
+
+def missing_references(text: str, folder: Path) -> list[str]:
+    """Repository files that a document names (in backticks or links) and that do not
+    exist. A name with a placeholder (<chapter>), or one that a command writes (under
+    reports/ or _build/), only needs its folder."""
+    missing = []
+    for name in FILE_NAME.findall(text):
+        written = "<" in name or name.startswith(("reports/", "_build/"))
+        path = ROOT / name.split("<")[0] if "<" in name else ROOT / name
+        target = path.parent if written else path
+        if not target.exists() and not (folder / name).exists():
+            missing.append(name)
+    for name in LINK.findall(text):
+        if not (folder / name).exists():
+            missing.append(name)
+    return missing
+
+
+def test_the_documents_name_only_files_of_the_repository():
+    assert (ROOT / "docs" / "design.md").exists() and (ROOT / "docs" / "testing.md")
+    for doc in DOCS:
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        assert "../" not in text and "shared/" not in text, doc
+        assert missing_references(text, (ROOT / doc).parent) == [], doc
+
+
+def test_a_missing_reference_is_found():
+    text = "See `docs/design.md`, `tools/nowhere.py` and [this](gone.md)."
+    assert missing_references(text, ROOT) == ["tools/nowhere.py", "gone.md"]

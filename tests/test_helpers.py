@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 import torch
 from nnbook import (
+    LENGTH,
+    NUM_CLASSES,
     CheckResult,
+    Evaluation,
+    GRUClassifier,
     History,
     accuracy,
     check_function,
@@ -23,7 +27,10 @@ from nnbook import (
     glue,
     load_digits_split,
     load_mnist1d,
+    make_cnn,
+    make_cnn_variant,
     make_loaders,
+    make_mlp,
     make_regression_data,
     make_two_moons,
     per_class_scores,
@@ -31,17 +38,23 @@ from nnbook import (
     plot_decision_boundary,
     plot_history,
     predict,
+    random_shift,
     seed_everything,
     show_images,
+    tensor_loader,
+    train_and_test,
     train_one_epoch,
+    train_variant,
 )
+from nnbook.mnist1d import BASELINE, RECIPE, RECIPE_BUDGET
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 
 def test_public_api_is_exactly_all():
     public = {n for n in dir(nnbook) if not n.startswith("_")}
-    modules = {"checks", "data", "device", "metrics", "plot", "seed", "train"}
+    modules = {"checks", "data", "device", "metrics", "mnist1d", "models", "plot"}
+    modules |= {"seed", "train"}
     assert public - modules - {"annotations"} == set(nnbook.__all__)
 
 
@@ -192,9 +205,9 @@ def test_fit_recovers_a_line():
         train_loader,
         nn.MSELoss(),
         optimizer,
-        30,
-        "cpu",
-        val_loader,
+        num_epochs=30,
+        device="cpu",
+        val_loader=val_loader,
         progress=False,
     )
     assert history.train_loss[-1] < history.train_loss[0] / 10
@@ -213,9 +226,9 @@ def test_fit_early_stopping_restores_the_best_weights():
         train_loader,
         nn.MSELoss(),
         optimizer,
-        50,
-        "cpu",
-        val_loader,
+        num_epochs=50,
+        device="cpu",
+        val_loader=val_loader,
         patience=2,
         progress=False,
     )
@@ -254,11 +267,110 @@ def test_train_bad_input():
     with pytest.raises(ValueError, match="loader is empty"):
         evaluate(model, empty, nn.MSELoss(), "cpu")
     with pytest.raises(ValueError, match="num_epochs"):
-        fit(model, loader, nn.MSELoss(), opt, 0, "cpu")
+        fit(model, loader, nn.MSELoss(), opt, num_epochs=0, device="cpu")
     with pytest.raises(ValueError, match="patience"):
-        fit(model, loader, nn.MSELoss(), opt, 2, "cpu", patience=1)
+        fit(model, loader, nn.MSELoss(), opt, num_epochs=2, device="cpu", patience=1)
+    with pytest.raises(TypeError):  # the options are passed by name
+        fit(model, loader, nn.MSELoss(), opt, 2, "cpu")
     with pytest.raises(ValueError, match="model.to\\(device\\)"):
         evaluate(model, loader, nn.MSELoss(), "meta")
+
+
+def test_evaluate_names_its_result_and_keeps_the_mode():
+    X, y = torch.randn(12, 3), torch.randint(0, 2, (12,))
+    loader = tensor_loader(X, y, batch_size=5)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.5), nn.Linear(4, 2))
+    model.train()
+    model[1].eval()  # a mixed model: each module keeps its own mode
+    result = evaluate(model, loader, nn.CrossEntropyLoss(), "cpu")
+    assert isinstance(result, Evaluation) and 0 <= result.accuracy <= 1
+    loss, accuracy_ = result  # still unpacks like a tuple
+    assert (loss, accuracy_) == (result.loss, result.accuracy)
+    assert [m.training for m in model.modules()] == [True, True, False, True]
+    y_true, _ = predict(model, loader, "cpu")
+    assert [m.training for m in model.modules()] == [True, True, False, True]
+    model.eval()
+    evaluate(model, loader, nn.CrossEntropyLoss(), "cpu")
+    assert not any(m.training for m in model.modules())
+
+
+def test_tensor_loader_gives_the_batches_of_a_dataloader():
+    X, y = torch.randn(23, 2), torch.arange(23)
+    for shuffle in (False, True):
+        usual = DataLoader(TensorDataset(X, y), batch_size=5, shuffle=shuffle,
+                           generator=torch.Generator().manual_seed(1))  # fmt: skip
+        fast = tensor_loader(X, y, batch_size=5, shuffle=shuffle,
+                             generator=torch.Generator().manual_seed(1))  # fmt: skip
+        assert len(fast) == len(usual) == 5
+        for _ in range(2):  # two epochs: the generators stay in step
+            for (Xa, ya), (Xb, yb) in zip(usual, fast, strict=True):
+                assert torch.equal(Xa, Xb) and torch.equal(ya, yb)
+    with pytest.raises(ValueError, match="batch_size"):
+        tensor_loader(X, y, batch_size=0)
+    with pytest.raises(ValueError, match="X and y"):
+        tensor_loader(X, y[:3], batch_size=2)
+
+
+# --- models and the MNIST-1D runs -----------------------------------------------
+
+
+def test_models_shapes_and_parameter_counts():
+    assert sum(p.numel() for p in make_mlp([40, 100, 100, 10]).parameters()) == 15210
+    with pytest.raises(ValueError, match="widths"):
+        make_mlp([3])
+    X = torch.randn(2, LENGTH)
+    for model in (make_cnn(), GRUClassifier(), make_cnn_variant(16, True, "max")):
+        assert model(X).shape == (2, NUM_CLASSES)
+    torch.manual_seed(0)
+    published = make_cnn()
+    torch.manual_seed(0)
+    variant = make_cnn_variant()  # the defaults are the published CNN
+    assert all(
+        torch.equal(a, b)
+        for a, b in zip(
+            published.state_dict().values(), variant.state_dict().values(), strict=True
+        )
+    )
+    with pytest.raises(ValueError, match="head"):
+        make_cnn_variant(head="mean")
+
+
+def test_random_shift_moves_each_row_by_at_most_max_shift():
+    X = torch.arange(1.0, 11.0).repeat(6, 1)  # (6, 10)
+
+    def shift_by(x: torch.Tensor, s: int) -> torch.Tensor:  # zero-filled
+        out = torch.zeros_like(x)
+        if s >= 0:
+            out[s:] = x[: len(x) - s]
+        else:
+            out[:s] = x[-s:]
+        return out
+
+    shifted = random_shift(X, 2, torch.Generator().manual_seed(0))
+    found = [
+        [s for s in range(-2, 3) if torch.equal(row, shift_by(X[0], s))]
+        for row in shifted
+    ]
+    assert all(len(f) == 1 for f in found) and len({f[0] for f in found}) > 1
+    assert torch.equal(random_shift(X, 0, torch.Generator()), X)
+
+
+def test_mnist1d_runs_repeat_themselves_for_a_seed():
+    split = load_mnist1d(num_samples=400)
+    budget = {"num_epochs": 2, "batch_size": 50, "lr": 0.01}
+    runs = [
+        train_and_test(make_cnn, split.X_train, split.y_train, split.X_test,
+                       split.y_test, seed=3, device="cpu", **budget)
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0][1:] == runs[1][1:] and 0 <= runs[0][2] <= 1
+    settings = BASELINE | {"one_cycle": True, "max_shift": 2, "label_smoothing": 0.1}
+    val = tensor_loader(split.X_val, split.y_val, batch_size=50)
+    model, history = train_variant(settings, split.X_train, split.y_train,
+                                   num_epochs=2, batch_size=50, lr=0.01, max_lr=0.04,
+                                   seed=0, device="cpu", val_loader=val)  # fmt: skip
+    assert len(history.train_loss) == len(history.val_accuracy) == 2
+    assert set(BASELINE) == set(RECIPE) and RECIPE_BUDGET["num_epochs"] == 15
 
 
 # --- metrics ------------------------------------------------------------------
@@ -290,6 +402,10 @@ def test_metrics_bad_input():
         confusion_matrix(torch.tensor([0, 1, 2]), torch.tensor([0, 1, 1]), 2)
     with pytest.raises(ValueError, match="y_pred has labels outside"):
         per_class_scores(torch.tensor([0, 1]), torch.tensor([0, -1]), 2)
+    with pytest.raises(ValueError, match="y has labels outside 0..1"):
+        accuracy(torch.zeros(3, 2), torch.tensor([0, 1, 5]))
+    with pytest.raises(ValueError, match="num_classes must be a positive int, got 0"):
+        confusion_matrix(torch.tensor([0]), torch.tensor([0]), 0)
 
 
 # --- plot ---------------------------------------------------------------------

@@ -10,7 +10,15 @@ from collections import Counter
 import nbformat
 import pytest
 
-from tools.notebooks import ROOT, exercises, setup_cell_source, toc_files
+from tools.helper_sources import package_definitions
+from tools.notebooks import (
+    FOLD_TAG,
+    ROOT,
+    exercises,
+    fold_problems,
+    setup_cell_source,
+    toc_files,
+)
 
 ALLOWED_IMPORTS = {
     "torch",
@@ -185,3 +193,23 @@ def test_exercise_parser_rejects_a_broken_pattern(chapters):
     del nb.cells[index + 1]  # drop the stub
     with pytest.raises(ValueError, match=first.label):
         exercises(nb)
+
+
+def test_scaffolding_is_folded_and_the_lesson_is_not(chapters):
+    taught = set(package_definitions())
+    problems = {name: fold_problems(nb, taught) for name, nb in chapters.items()}
+    assert {name: p for name, p in problems.items() if p} == {}
+
+
+def test_the_folding_rules_can_fail(chapters):
+    taught = set(package_definitions())
+    nb = nbformat.from_dict(chapters["mnist1d-benchmark"])
+    assert fold_problems(nb, taught) == []
+    nb.cells[1].metadata["tags"].remove(FOLD_TAG)  # the setup cell, open
+    stub = next(c for c in nb.cells if "exercise-stub" in c.metadata.get("tags", []))
+    stub.metadata["tags"].append(FOLD_TAG)  # a stub, folded
+    plot = next(c for c in nb.cells[2:] if FOLD_TAG in c.metadata.get("tags", []))
+    plot.metadata["tags"].remove(FOLD_TAG)  # scaffolding, open
+    found = " | ".join(fold_problems(nb, taught))
+    assert "setup cell is not folded" in found
+    assert "stay open" in found and "should be folded" in found

@@ -13,7 +13,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "helpers" / "nnbook"
 
 
 def definitions(source: str) -> dict[str, tuple[int, int, str]]:
-    """Top-level def/class name -> (start, end) character offsets and text, decorators included."""
+    """Top-level name -> (start, end) character offsets and text.
+
+    The names are those of functions and classes (decorators included) and of
+    constants: an assignment to one UPPER_CASE name, such as ``LENGTH = 40``.
+    """
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
     offsets = [0]
@@ -26,6 +30,15 @@ def definitions(source: str) -> dict[str, tuple[int, int, str]]:
             start = offsets[first - 1]
             end = offsets[node.end_lineno - 1] + node.end_col_offset
             found[node.name] = (start, end, source[start:end])
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id.isupper()
+        ):
+            start = offsets[node.lineno - 1] + node.col_offset
+            end = offsets[node.end_lineno - 1] + node.end_col_offset
+            found[node.targets[0].id] = (start, end, source[start:end])
     return found
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from .notebooks import setup_cell_source
+from .notebooks import SETUP_SENTENCE, setup_cell_source
 
 
 class Chapter:
@@ -36,9 +36,11 @@ class Chapter:
             },
             "language_info": {"name": "python"},
         }
-        self.md(f"# {title}\n\n{intro}".strip())
+        self.md(f"# {title}\n\n{intro}\n\n{SETUP_SENTENCE}".strip())
         self.nb.cells.append(
-            new_code_cell(setup_cell_source(), metadata={"tags": ["setup"]})
+            new_code_cell(
+                setup_cell_source(), metadata={"tags": ["setup", "hide-input"]}
+            )
         )
 
     def md(self, text: str) -> None:

@@ -64,6 +64,14 @@ torch.set_num_threads(1)  # the book's small models run fastest on one CPU threa
 print(f"device: {{device}}")"""
 
 
+# The sentence of every title cell that announces the folded setup cell below it.
+SETUP_SENTENCE = (
+    "The folded cell below sets the chapter up: it installs the book's helpers if "
+    "they\nare missing, seeds the random number generators and chooses where to "
+    "compute (*Show\ncode* opens it)."
+)
+
+
 def setup_cell_source() -> str:
     """The setup cell every chapter starts with, filled from ``_config.yml``."""
     return SETUP_TEMPLATE.format(repo=repo_url(), version=version())
@@ -138,3 +146,64 @@ def exercises(nb) -> list[Exercise]:
             )
         )
     return found
+
+
+# ----------------------------------------------------------------------------------
+# Folded cells: the lesson first. The site shows a "Show code" toggle for a cell
+# tagged hide-input, and its output stays visible.
+
+FOLD_TAG = "hide-input"
+EXERCISE_TAGS = {"exercise-stub", "solution", "exercise-check"}
+PLOTTING = re.compile(r"\bplt\.|\bfig\b|\bax\w*\.|\baxes\b")
+CLAIMS = re.compile(r"\bassert\b|\bglue\(|\bprint\(|autograd|\.backward\(")
+FOLD_LINES = 15  # plotting code longer than this is folded
+
+
+def fold_problems(nb, taught: set[str] = frozenset()) -> list[str]:
+    """Where a notebook breaks the folding rules (an empty list if nowhere).
+
+    Folded: the setup cell, the cells of the exercise section that build the
+    checks' cases, and plotting cells longer than FOLD_LINES lines that assert,
+    glue and print nothing. A sentence mentioning "the folded cell below" comes
+    right before each folded cell. Never folded: stubs, solutions, checks, and
+    cells that define one of ``taught`` (the helpers that a chapter teaches).
+    """
+    from .helper_sources import cell_definitions
+
+    problems = []
+    cells = nb.cells
+    if FOLD_TAG not in cells[1].metadata.get("tags", []):
+        problems.append("the setup cell is not folded")
+    if SETUP_SENTENCE not in cells[0].source:
+        problems.append("the title cell does not announce the folded setup cell")
+    in_exercises = False
+    for i, cell in enumerate(cells[2:], start=2):
+        if cell.cell_type == "markdown" and re.search(
+            r"^## Exercises", cell.source, re.M
+        ):
+            in_exercises = True
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        where = (
+            f"cell {i} ({cell.source.splitlines()[0][:50] if cell.source else ''!r})"
+        )
+        folded = FOLD_TAG in tags
+        if folded and (tags & EXERCISE_TAGS or set(cell_definitions(cell)) & taught):
+            problems.append(f"{where}: exercises and taught helpers stay open")
+            continue
+        lines = len(cell.source.splitlines())
+        should = (in_exercises and not tags - {FOLD_TAG}) or (
+            lines > FOLD_LINES
+            and PLOTTING.search(cell.source)
+            and not CLAIMS.search(cell.source)
+            and not set(cell_definitions(cell)) & taught
+        )
+        if should and not folded:
+            problems.append(f"{where}: should be folded (tag {FOLD_TAG})")
+        if folded:
+            before = cells[i - 1]
+            sentence = " ".join(before.source.split())
+            if before.cell_type != "markdown" or "folded cell" not in sentence:
+                problems.append(f"{where}: no sentence before it says what it does")
+    return problems

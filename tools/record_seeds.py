@@ -2,18 +2,20 @@
 
 Usage: python -m tools.record_seeds [STEM ...]   (then `make outputs`)
 
-Two chapters quote more training runs than they can afford to run live (a chapter
-must run in under a minute): *Beyond the table* quotes 16 seeds of its recipe, the
-ablation 8 seeds of each of its 16 runs. The chapter runs seed 0 (and a few more)
-live and holds the rest in a ``RECORDED = {...}`` literal. This tool produces that
-literal: it executes the chapter up to the cell holding it, runs every seed in the
-same kernel with the chapter's own ``train``, and writes the table into the cell,
-with a comment naming the PyTorch build and device it came from. Nothing in the
-table is typed by hand, and ``tests/test_recorded.py`` checks that the seeds the
-chapter runs live equal their recorded values under the lock.
+The MNIST-1D chapters quote more training runs than they can afford to run live
+(a chapter must run within 30 seconds): the comparison and the shuffled chapter 5
+seeds of each model, whose range fixes their bands; *Beyond the table* 16 seeds of
+its recipe; the ablation 8 seeds of each of its 16 runs. A chapter runs seed 0 live
+(the ablation only some of its runs) and holds the rest in a ``RECORDED = {...}``
+literal. This tool produces that literal: it executes the chapter up to the cell
+holding it, runs every seed in the same kernel with the chapter's own training
+functions, and writes the table into the cell, with a comment naming the PyTorch
+build and device it came from. Nothing in the table is typed by hand, and
+``tests/test_recorded.py`` checks that the runs a chapter makes live equal their
+recorded values under the lock.
 
-Run it on the CPU with the lock installed (``make outputs`` does the rest); the
-ablation takes about five minutes on one core.
+Run it on the CPU with the lock installed (``make seeds``; ``make outputs`` does the
+rest); all four chapters take about ten minutes on one core.
 """
 
 from __future__ import annotations
@@ -33,6 +35,27 @@ from . import cpu_env
 from .notebooks import ROOT
 
 RECORDERS = {
+    "mnist1d-benchmark": """
+import json
+table = {name: [] for name in MODELS}
+for seed in range(5):
+    for name, make_model in MODELS.items():
+        _, _, test = train_and_test(make_model, X_train, y_train, X_test, y_test,
+                                    seed=seed, device=device, **TABLE_BUDGET)
+        table[name].append(round(test, 3))
+print(json.dumps(table))
+""",
+    "mnist1d-shuffled": """
+import json
+table = {name: [] for name in MODELS}
+for seed in range(5):
+    for name, make_model in MODELS.items():
+        _, _, test = train_and_test(make_model, X_train_shuffled, y_train,
+                                    X_test_shuffled, y_test, seed=seed, device=device,
+                                    **TABLE_BUDGET)
+        table[name].append(round(test, 3))
+print(json.dumps(table))
+""",
     # Code run after the chapter's cells up to the RECORDED cell; it prints one JSON
     # object, the new table.
     "mnist1d-ablation": """
@@ -44,12 +67,18 @@ for name, key in CHANGES.items():
 table = {run: [] for run in runs}
 for seed in range(8):
     for run, settings in runs.items():
-        table[run].append(round(accuracy_of(test_correct(train(settings, seed)[0])), 3))
+        model, _ = train_variant(settings, split.X_train, split.y_train, seed=seed,
+                                 device=device, **RECIPE_BUDGET)
+        table[run].append(round(accuracy_of(test_correct(model)), 3))
 print(json.dumps(table))
 """,
     "mnist1d-beyond": """
 import json
-table = {seed: round(test_accuracy(train(RECIPE, seed=seed)[0]), 3) for seed in range(16)}
+table = {}
+for seed in range(16):
+    model, _ = train_variant(RECIPE, split.X_train, split.y_train, seed=seed,
+                             device=device, **RECIPE_BUDGET)
+    table[seed] = round(test_accuracy(model), 3)
 print(json.dumps(table))
 """,
 }
@@ -91,14 +120,19 @@ def wrap(items: list[str], indent: str = "    ", width: int = 88) -> list[str]:
     return lines + [line]
 
 
-def format_literal(table: dict, build: str) -> str:
+WHAT = {  # what the rows of each chapter's table are
+    "mnist1d-benchmark": "model",
+    "mnist1d-shuffled": "model on shuffled positions",
+    "mnist1d-ablation": "run",
+}
+
+
+def format_literal(table: dict, build: str, what: str = "run") -> str:
     """The ``RECORDED = {...}`` statement for ``table``, one key per line where it fits."""
     first = next(iter(table.values()))
     if isinstance(first, list):
         count = len(first)
-        head = (
-            f"RECORDED = {{  # test accuracy of every run for seeds 0 to {count - 1},"
-        )
+        head = f"RECORDED = {{  # test accuracy of every {what} for seeds 0 to {count - 1},"
         body = [f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in table.items()]
     else:
         head = f"RECORDED = {{  # the recipe's test accuracy for seeds 0 to {len(table) - 1},"
@@ -135,7 +169,8 @@ def record(stem: str) -> dict:
     build = run.cells[-1].outputs[-1].text.strip()
     cell = nb.cells[index]
     start, end = literal_span(cell.source)
-    cell.source = cell.source[:start] + format_literal(table, build) + cell.source[end:]
+    literal = format_literal(table, build, WHAT.get(stem, "run"))
+    cell.source = cell.source[:start] + literal + cell.source[end:]
     nbformat.write(nb, path)
     return table
 

@@ -15,13 +15,23 @@ from .data import (
     make_loaders,
     make_regression_data,
     make_two_moons,
+    tensor_loader,
 )
 from .device import pick_device
 from .glue import glue
 from .metrics import accuracy, confusion_matrix, per_class_scores, predict
+from .mnist1d import random_shift, train_and_test, train_classifier, train_variant
+from .models import (
+    LENGTH,
+    NUM_CLASSES,
+    GRUClassifier,
+    make_cnn,
+    make_cnn_variant,
+    make_mlp,
+)
 from .plot import plot_decision_boundary, plot_history, show_images
 from .seed import seed_everything
-from .train import History, evaluate, fit, train_one_epoch
+from .train import Evaluation, History, evaluate, fit, train_one_epoch
 
 try:
     __version__ = _version("nnbook")
@@ -29,7 +39,11 @@ except _PackageNotFoundError:  # imported from a source tree, not installed
     __version__ = "unknown"
 
 __all__ = [
+    "LENGTH",
+    "NUM_CLASSES",
     "CheckResult",
+    "Evaluation",
+    "GRUClassifier",
     "History",
     "Split",
     "accuracy",
@@ -42,7 +56,10 @@ __all__ = [
     "glue",
     "load_digits_split",
     "load_mnist1d",
+    "make_cnn",
+    "make_cnn_variant",
     "make_loaders",
+    "make_mlp",
     "make_regression_data",
     "make_two_moons",
     "per_class_scores",
@@ -50,7 +67,12 @@ __all__ = [
     "plot_decision_boundary",
     "plot_history",
     "predict",
+    "random_shift",
     "seed_everything",
     "show_images",
+    "tensor_loader",
+    "train_and_test",
+    "train_classifier",
     "train_one_epoch",
+    "train_variant",
 ]

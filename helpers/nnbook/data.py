@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, make_moons
-from sklearn.model_selection import train_test_split
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import (
+    BatchSampler,
+    DataLoader,
+    RandomSampler,
+    SequentialSampler,
+    TensorDataset,
+)
 
 
 @dataclass
@@ -59,6 +63,9 @@ def load_digits_split(
         raise ValueError(
             f"val_size + test_size must be below 1, got {val_size + test_size}"
         )
+    from sklearn.datasets import load_digits  # here: scikit-learn is slow to import
+    from sklearn.model_selection import train_test_split
+
     X, y = load_digits(return_X_y=True)
     X = (X / 16.0).astype(np.float32)
     if not flatten:
@@ -95,6 +102,8 @@ def make_two_moons(
         raise ValueError(f"n_samples must be an int of at least 2, got {n_samples!r}")
     if noise < 0:
         raise ValueError(f"noise must be non-negative, got {noise}")
+    from sklearn.datasets import make_moons  # here: scikit-learn is slow to import
+
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return torch.from_numpy(X.astype(np.float32)), torch.from_numpy(y.astype(np.int64))
 
@@ -164,6 +173,39 @@ def make_regression_data(
     return X, y
 
 
+def tensor_loader(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+    *,
+    shuffle: bool = False,
+    generator: torch.Generator | None = None,
+) -> DataLoader:
+    """A ``DataLoader`` over two tensors that takes each batch in one indexing step.
+
+    It yields the same batches as ``DataLoader(TensorDataset(X, y), batch_size,
+    shuffle=shuffle, generator=generator)``, which fetches the samples one at a
+    time and stacks them.
+
+    Example:
+        >>> X, y = torch.arange(10.0).reshape(5, 2), torch.arange(5)
+        >>> [y_batch.tolist() for _, y_batch in tensor_loader(X, y, batch_size=2)]
+        [[0, 1], [2, 3], [4]]
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y differ in length: {len(X)} vs {len(y)}")
+    dataset = TensorDataset(X, y)
+    if shuffle:
+        order = RandomSampler(dataset, generator=generator)
+    else:
+        order = SequentialSampler(dataset)
+    batches = BatchSampler(order, batch_size, drop_last=False)  # lists of indices
+    # batch_size=None: each list of indices goes to dataset[...] in one piece
+    return DataLoader(dataset, sampler=batches, batch_size=None, generator=generator)
+
+
 def make_loaders(
     split: Split, batch_size: int = 64, generator: torch.Generator | None = None
 ) -> tuple[DataLoader, DataLoader, DataLoader]:
@@ -180,13 +222,10 @@ def make_loaders(
     """
     if not isinstance(split, Split):
         raise TypeError(f"split must be a Split, not {type(split).__name__}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    train = TensorDataset(split.X_train, split.y_train)
-    val = TensorDataset(split.X_val, split.y_val)
-    test = TensorDataset(split.X_test, split.y_test)
     return (
-        DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator),
-        DataLoader(val, batch_size=batch_size),
-        DataLoader(test, batch_size=batch_size),
+        tensor_loader(
+            split.X_train, split.y_train, batch_size, shuffle=True, generator=generator
+        ),
+        tensor_loader(split.X_val, split.y_val, batch_size),
+        tensor_loader(split.X_test, split.y_test, batch_size),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn import metrics as skm
 from torch import nn
 from torch.utils.data import DataLoader
 
@@ -30,6 +29,10 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
             "logits and y need the same non-zero length, "
             f"got {len(logits)} and {len(y)}"
         )
+    if y.min() < 0 or y.max() >= logits.shape[1]:
+        raise ValueError(
+            f"y has labels outside 0..{logits.shape[1] - 1}, the classes of logits"
+        )
     return (logits.argmax(dim=1) == y).float().mean().item()
 
 
@@ -38,14 +41,19 @@ def predict(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """True labels and predicted classes for every sample in ``loader`` (on the CPU).
 
-    The model is left in eval mode.
+    Runs in eval mode, then puts every module back in the mode it was in.
     """
+    modes = [module.training for module in model.modules()]  # to put back after
     model.eval()
     y_true, y_pred = [], []
-    with torch.no_grad():
-        for X, y in loader:
-            y_pred.append(model(X.to(device)).argmax(dim=1).cpu())
-            y_true.append(y.cpu())
+    try:
+        with torch.no_grad():
+            for X, y in loader:
+                y_pred.append(model(X.to(device)).argmax(dim=1).cpu())
+                y_true.append(y.cpu())
+    finally:
+        for module, mode in zip(model.modules(), modes, strict=True):
+            module.training = mode
     if not y_true:
         raise ValueError("loader is empty: it yields no batches")
     return torch.cat(y_true), torch.cat(y_pred)
@@ -55,6 +63,8 @@ def _labels(
     y_true: torch.Tensor, y_pred: torch.Tensor, num_classes: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Check two label vectors and return them as NumPy arrays (from any device)."""
+    if not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
     if len(y_true) != len(y_pred):
         raise ValueError(
             f"y_true and y_pred differ in length: {len(y_true)} vs {len(y_pred)}"
@@ -79,6 +89,8 @@ def confusion_matrix(
                [1, 1]])
     """
     y_true, y_pred = _labels(y_true, y_pred, num_classes)
+    from sklearn import metrics as skm  # here: scikit-learn takes a second to import
+
     return skm.confusion_matrix(y_true, y_pred, labels=list(range(num_classes)))
 
 
@@ -93,6 +105,8 @@ def per_class_scores(
         >>> scores["recall"]
         array([1. , 0.5])
     """
+    from sklearn import metrics as skm  # here: scikit-learn takes a second to import
+
     y_true, y_pred = _labels(y_true, y_pred, num_classes)
     precision, recall, f1, _ = skm.precision_recall_fscore_support(
         y_true, y_pred, labels=list(range(num_classes)), zero_division=0

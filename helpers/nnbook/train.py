@@ -7,6 +7,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -85,35 +86,49 @@ def train_one_epoch(
     return total_loss / num_samples
 
 
+class Evaluation(NamedTuple):
+    """What ``evaluate`` measured: mean loss per sample, and the accuracy."""
+
+    loss: float
+    accuracy: float | None  # None for regression (floating-point targets)
+
+
 def evaluate(
     model: nn.Module, loader: DataLoader, loss_fn: LossFn, device: torch.device
-) -> tuple[float, float | None]:
+) -> Evaluation:
     """Mean loss per sample, and accuracy when targets are class indices.
 
-    Accuracy is ``None`` for regression (floating-point targets).
+    Runs in eval mode under ``torch.no_grad()``, then puts every module back
+    in the mode it was in. Accuracy is ``None`` for regression.
 
     Example:
         >>> model = nn.Linear(2, 2)
         >>> X, y = torch.zeros(4, 2), torch.zeros(4).long()
         >>> loader = DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=2)
-        >>> loss, accuracy = evaluate(model, loader, nn.CrossEntropyLoss(), "cpu")
-        >>> accuracy in (0.0, 1.0)
-        True
+        >>> result = evaluate(model, loader, nn.CrossEntropyLoss(), "cpu")
+        >>> result.accuracy in (0.0, 1.0), model.training
+        (True, True)
     """
     _check_args(model, loader, device)
+    modes = [module.training for module in model.modules()]  # to put back after
     model.eval()
     total_loss, num_correct, num_samples = 0.0, 0, 0
     classify = True
-    with torch.no_grad():
-        for X, y in loader:
-            X, y = X.to(device), y.to(device)
-            logits = model(X)
-            total_loss += loss_fn(logits, y).item() * len(X)
-            num_samples += len(X)
-            classify = classify and not y.is_floating_point() and logits.ndim == 2
-            if classify:
-                num_correct += (logits.argmax(dim=1) == y).sum().item()
-    return total_loss / num_samples, (num_correct / num_samples if classify else None)
+    try:
+        with torch.no_grad():
+            for X, y in loader:
+                X, y = X.to(device), y.to(device)
+                logits = model(X)
+                total_loss += loss_fn(logits, y).item() * len(X)
+                num_samples += len(X)
+                classify = classify and not y.is_floating_point() and logits.ndim == 2
+                if classify:
+                    num_correct += (logits.argmax(dim=1) == y).sum().item()
+    finally:
+        for module, mode in zip(model.modules(), modes, strict=True):
+            module.training = mode
+    accuracy = num_correct / num_samples if classify else None
+    return Evaluation(total_loss / num_samples, accuracy)
 
 
 def fit(
@@ -121,6 +136,7 @@ def fit(
     train_loader: DataLoader,
     loss_fn: LossFn,
     optimizer: torch.optim.Optimizer,
+    *,
     num_epochs: int,
     device: torch.device,
     val_loader: DataLoader | None = None,
@@ -129,9 +145,10 @@ def fit(
 ) -> History:
     """Train ``model`` for up to ``num_epochs`` epochs and record a ``History``.
 
-    With ``val_loader`` and ``patience``, training stops once the validation
-    loss has not improved for ``patience`` epochs, and the weights of the
-    best epoch are restored (early stopping).
+    Everything after ``optimizer`` is passed by name. With ``val_loader`` and
+    ``patience``, training stops once the validation loss has not improved for
+    ``patience`` epochs, and the weights of the best epoch are restored (early
+    stopping).
 
     Example:
         >>> X, y = torch.randn(32, 3), torch.randn(32, 1)
@@ -139,7 +156,8 @@ def fit(
         >>> model = nn.Linear(3, 1)
         >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
         >>> loss_fn = nn.MSELoss()
-        >>> history = fit(model, loader, loss_fn, optimizer, 5, "cpu", progress=False)
+        >>> history = fit(model, loader, loss_fn, optimizer, num_epochs=5,
+        ...               device="cpu", progress=False)
         >>> len(history.train_loss)
         5
     """
