@@ -120,7 +120,7 @@ class ExerciseChecks(pytest.Item):
 
     def runtest(self):
         import yaml
-        from notebooks import exercises
+        from tools.notebooks import exercises
 
         found = exercises(self.parent.nb)
         path = WRONG_ANSWERS / f"{self.path.stem}.yml"

@@ -151,12 +151,12 @@ def compare_line(old: str, new: str) -> tuple[list, list]:
 def run_chapter(path: Path, device: str, strict_text: bool, timeout: int) -> dict:
     """Execute ``path`` in a fresh kernel; compare with its stored outputs."""
     import nbformat
-    from execute import notebook_client, tidy_streams
+    from .execute import notebook_client, tidy_streams
     from nbclient.exceptions import CellExecutionError
 
     os.environ["NNBOOK_DEVICE"] = device
     if device == "cpu":
-        import cpu_env
+        from . import cpu_env
 
         cpu_env.pin()  # the code paths the stored outputs were made with
     stored = nbformat.read(path, as_version=4)

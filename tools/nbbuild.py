@@ -1,6 +1,6 @@
 """An authoring aid: write a chapter notebook from Python, in the book's conventions.
 
-    from nbbuild import Chapter
+    from tools.nbbuild import Chapter
     ch = Chapter("Tensors and autograd")      # title cell + the setup cell
     ch.md("Prose ...")
     ch.code("x = torch.ones(2)")
