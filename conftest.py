@@ -120,6 +120,7 @@ class ExerciseChecks(pytest.Item):
 
     def runtest(self):
         import yaml
+
         from tools.notebooks import exercises
 
         found = exercises(self.parent.nb)

@@ -151,8 +151,9 @@ def compare_line(old: str, new: str) -> tuple[list, list]:
 def run_chapter(path: Path, device: str, strict_text: bool, timeout: int) -> dict:
     """Execute ``path`` in a fresh kernel; compare with its stored outputs."""
     import nbformat
-    from .execute import notebook_client, tidy_streams
     from nbclient.exceptions import CellExecutionError
+
+    from .execute import notebook_client, tidy_streams
 
     os.environ["NNBOOK_DEVICE"] = device
     if device == "cpu":
