@@ -11,6 +11,9 @@ VENV := .venv
 endif
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.nnbook-installed
+# make otter's own environment: otter-grader (requirements-otter.txt), not in the lock
+OTTER_ENV := .venv-otter
+OTTER_STAMP := $(OTTER_ENV)/.nnbook-installed
 HELPERS := $(wildcard helpers/pyproject.toml helpers/nnbook/*.py)
 PORT ?= 8000
 # Pytest's own options can be added: make test PYTEST_ARGS="-k sync -x"
@@ -29,7 +32,7 @@ else
 GPU_PYTHON ?= python3
 endif
 
-.PHONY: help install lock chromium book test test-claims seeds outputs bench student serve test-gpu clean
+.PHONY: help install lock chromium book test test-claims seeds outputs bench student grade grade-demo otter serve test-gpu clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -39,6 +42,9 @@ help:
 	@echo "make lock       re-resolve requirements.txt into requirements-lock.txt"
 	@echo "make seeds      re-record the per-seed tables of the MNIST-1D chapters"
 	@echo "make student    write the student edition to _build/student/"
+	@echo "make grade      grade a class: SUBMISSIONS=dir CHAPTER=name (out: _build/grades/)"
+	@echo "make grade-demo grade a made-up class of 15 notebooks (chapter layers)"
+	@echo "make otter      an otter-grader master notebook of a chapter: CHAPTER=name"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test-claims  every chapter under another torch (TORCH=lower|newest|2.x.y)"
 	@echo "make test-gpu   run every notebook on a CUDA GPU (DRY_RUN=1: on the CPU)"
@@ -78,7 +84,7 @@ chromium: | $(PY)
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --all --builder html -W -n --keep-going
 
-test: $(STAMP) chromium
+test: $(STAMP) $(OTTER_STAMP) chromium
 	NNBOOK_DEVICE=cpu $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # The claims tier (tools/claims.py): a fresh environment in .venv-claims/$(TORCH)
@@ -105,6 +111,32 @@ bench: $(STAMP)
 
 student: $(STAMP)
 	$(PY) -m tools.student --out _build/student
+
+# Grade every notebook in SUBMISSIONS against the book's chapter CHAPTER: grades.csv,
+# feedback/ and summary.md in _build/grades/CHAPTER (GRADE_ARGS="--cell-timeout 60").
+GRADE_ARGS ?=
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" -a -n "$(CHAPTER)" \
+	  || { echo "usage: make grade SUBMISSIONS=dir CHAPTER=name"; exit 2; }
+	NNBOOK_DEVICE=cpu $(PY) -m tools.grade "$(SUBMISSIONS)" --chapter "$(CHAPTER)" \
+	  $(GRADE_ARGS)
+
+grade-demo: $(STAMP)
+	$(PY) -m tools.grading_class tests/grading/layers-class.yml _build/grade-demo/layers
+	NNBOOK_DEVICE=cpu $(PY) -m tools.grade _build/grade-demo/layers --chapter layers \
+	  --cell-timeout 10 --out _build/grades/grade-demo
+
+# An otter-grader master notebook of CHAPTER, checked by `otter assign` (which runs
+# every test against the solutions); otter lives in .venv-otter, not in the lock.
+$(OTTER_STAMP): requirements-otter.txt | $(STAMP)
+	$(PY) -m tools.otter --make-env $(OTTER_ENV)
+	touch $(OTTER_STAMP)
+
+otter: $(STAMP) $(OTTER_STAMP)
+	@test -n "$(CHAPTER)" || { echo "usage: make otter CHAPTER=name"; exit 2; }
+	$(PY) -m tools.otter "$(CHAPTER)" --out _build/otter
+	cd _build/otter/$(CHAPTER) && rm -rf dist && NNBOOK_DEVICE=cpu \
+	  $(abspath $(OTTER_ENV))/bin/otter assign $(CHAPTER).ipynb dist
 
 serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html

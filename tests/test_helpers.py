@@ -39,6 +39,7 @@ from nnbook import (
     plot_history,
     predict,
     random_shift,
+    resampled,
     seed_everything,
     show_images,
     tensor_loader,
@@ -491,6 +492,102 @@ def test_check_inputs_are_copied():
 )
 def test_compare_hints(got, expected, hint):
     assert hint in compare(got, expected)
+
+
+class _AlwaysEqual:
+    """A returned object that claims to equal anything and to be true."""
+
+    def __eq__(self, other):
+        return True
+
+    def __bool__(self):
+        return True
+
+    __hash__ = None
+
+
+class _RiggedFloat(float):
+    def __eq__(self, other):
+        return True
+
+    def __sub__(self, other):
+        return 0.0
+
+    __hash__ = float.__hash__
+
+
+class _RiggedTensor(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func in (torch.allclose, torch.equal):
+            return True
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+class _Point:
+    def __init__(self, x):
+        self.x = x
+
+    def __eq__(self, other):
+        return isinstance(other, _Point) and self.x == other.x
+
+
+@pytest.mark.parametrize(
+    "got, expected, hint",
+    [
+        (_AlwaysEqual(), 3, "expected a number"),
+        (_AlwaysEqual(), 0.5, "expected a number"),
+        (_AlwaysEqual(), True, "expected a bool"),
+        (_AlwaysEqual(), "relu", "expected a str"),
+        (_AlwaysEqual(), (1, 2), "expected a tuple or list"),
+        (_AlwaysEqual(), {"a": 1}, "expected a dict"),
+        (_AlwaysEqual(), _Point(1), "expected a _Point"),
+        (_RiggedFloat(2.0), 3.0, "expected a number"),
+        (torch.ones(2).as_subclass(_RiggedTensor), torch.zeros(2), "torch.Tensor"),
+        ([_AlwaysEqual()], [1], "item 0"),
+        ({"a": _AlwaysEqual()}, {"a": 1}, "key 'a'"),
+        (True, 1, "expected a number"),
+        (1, True, "expected a bool"),
+        ({"b": 1}, {"a": 1}, "some keys are wrong"),
+    ],
+)
+def test_compare_is_not_fooled_by_a_rigged_object(got, expected, hint):
+    assert hint in (compare(got, expected) or "passed")
+
+
+def test_compare_still_takes_plain_answers():
+    assert compare(np.float64(0.5), 0.5) is None
+    assert compare(np.int64(3), 3) is None
+    assert compare(np.bool_(True), True) is None
+    assert compare(torch.tensor(2.0), 2.0) is None  # a one-element tensor
+    assert compare([1, 2.0], (1, 2)) is None
+    assert compare({"a": torch.ones(1)}, {"a": torch.ones(1)}) is None
+    assert compare(_Point(1), _Point(1)) is None
+    assert compare(_Point(1), _Point(2)) == "the answer is not right"
+    assert compare(nn.Parameter(torch.ones(2)), torch.ones(2)) is None
+
+
+def test_check_function_rejects_a_rigged_answer():
+    result = check_function(lambda: _AlwaysEqual(), lambda: 42, [()])
+    assert result.status == "failed" and "expected a number" in result.message
+
+
+def test_resampled_draws_fresh_cases_that_keep_their_rules():
+    cases = [
+        (torch.randn(3, 4) * 5 + 2, torch.tensor([0, 2, 1]), (8, 8)),
+        (torch.rand(2, 2, requires_grad=True), torch.rand(5).abs() + 3),
+    ]
+    new = resampled(cases, seed=3)
+    (a, labels, shape), (unit, positive) = new
+    assert a.shape == (3, 4) and not torch.equal(a, cases[0][0])
+    assert torch.equal(labels, cases[0][1]) and shape == (8, 8)  # ints are kept
+    assert unit.requires_grad and 0 <= unit.min() and unit.max() <= 1
+    assert positive.min() >= 0
+    assert torch.equal(resampled(cases, seed=3)[0][0], a)  # seeded
+    with pytest.raises(TypeError, match="seed must be an int"):
+        resampled(cases, seed="3")
+    with pytest.raises(ValueError, match="cases"):
+        resampled([], seed=1)
 
 
 def test_check_output_and_bad_cases():

@@ -5,7 +5,9 @@ a ``solution-start`` and a ``solution-end`` marker), keeps the stubs (which
 raise ``NotImplementedError``), clears every output, and turns the book-only
 MyST markup into plain Markdown that reads well in Jupyter and Colab: glued
 numbers become their values, exercise and admonition directives become block
-quotes, cross-reference roles become their text.
+quotes, cross-reference roles become their text. Each stub cell keeps its tag
+and names its exercise in its metadata (``nnbook.exercise``), so that ``make grade``
+finds a student's answer by label, not by position.
 
 Usage: python -m tools.student [--out DIR]
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from .notebooks import ROOT, notebooks
+from .notebooks import EXERCISE, ROOT, notebooks
 
 FENCE = re.compile(r"^(:{3,}|`{3,})\{([\w:-]+)\}\s*(.*)$")
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
@@ -124,9 +126,11 @@ def convert_markdown(source: str, values: dict[str, str]) -> str:
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` with solutions removed, outputs cleared, markup made plain."""
     values = glued_values(nb)
-    cells, in_solution = [], False
+    cells, in_solution, label = [], False, None
     for cell in nb.cells:
         text = cell.source.lstrip()
+        if cell.cell_type == "markdown" and (match := EXERCISE.search(cell.source)):
+            label = match.group(1)
         if cell.cell_type == "markdown" and re.match(r"^:{3,}\{solution-start\}", text):
             in_solution = True
             continue
@@ -138,6 +142,9 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell = nbformat.from_dict(cell)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+            if "exercise-stub" in cell.metadata.get("tags", []) and label:
+                # how `make grade` finds the answer, wherever the student moves it
+                cell.metadata["nnbook"] = {"exercise": label}
         else:
             cell.source = convert_markdown(cell.source, values)
         cells.append(cell)

@@ -7,7 +7,7 @@ chapters import it from here. Importing this package has no side effects.
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
-from .checks import CheckResult, check_function, check_output, compare
+from .checks import CheckResult, check_function, check_output, compare, resampled
 from .data import (
     Split,
     load_digits_split,
@@ -68,6 +68,7 @@ __all__ = [
     "plot_history",
     "predict",
     "random_shift",
+    "resampled",
     "seed_everything",
     "show_images",
     "tensor_loader",

@@ -7,6 +7,7 @@ student's code is reported in the result, not raised.
 from __future__ import annotations
 
 import copy
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,10 +47,53 @@ def _copy(value: Any) -> Any:
         return value
 
 
+def _kind(value: Any) -> str:
+    """The kind of a plain answer, judged by its exact type, never by its methods.
+
+    An object that rigs ``__eq__`` or ``__bool__`` (or subclasses ``int``, ``float``,
+    ``str``, ``list``...) has none of these kinds, so it cannot pass as one.
+    """
+    kind = type(value)
+    if kind is bool or (kind.__module__ == "numpy" and kind.__name__ == "bool"):
+        return "bool"
+    if kind in (int, float) or (
+        kind.__module__ == "numpy" and isinstance(value, numbers.Real)
+    ):
+        return "number"
+    if kind in (tuple, list, torch.Size):
+        return "sequence"
+    if kind is dict:
+        return "dict"
+    if kind is str:
+        return "str"
+    if value is None:
+        return "None"
+    return "other"
+
+
+_NAMES = {
+    "bool": "a bool",
+    "number": "a number",
+    "sequence": "a tuple or list",
+    "dict": "a dict",
+    "str": "a str",
+}
+
+
+def _as_plain(got: Any) -> Any:
+    """A one-element tensor (a loss, a count) stands for the number it holds."""
+    if type(got) in (torch.Tensor, torch.nn.Parameter) and got.numel() == 1:
+        return got.item()
+    return got
+
+
 def compare(
     got: Any, expected: Any, atol: float = 1e-6, rtol: float = 1e-5
 ) -> str | None:
     """``None`` if ``got`` matches ``expected``, else a hint that hides ``expected``.
+
+    ``got`` must have the type of ``expected`` (a one-element tensor counts as the
+    number it holds); an object that only claims to be equal is not right.
 
     Example:
         >>> compare(torch.ones(2), torch.ones(2)) is None
@@ -60,7 +104,7 @@ def compare(
     if got is None and expected is not None:
         return "returned None: did you forget a `return`?"
     if isinstance(expected, torch.Tensor):
-        if not isinstance(got, torch.Tensor):
+        if type(got) not in (torch.Tensor, torch.nn.Parameter):
             return f"returned a {type(got).__name__}, expected a torch.Tensor"
         if got.shape != expected.shape:
             got_shape, expected_shape = tuple(got.shape), tuple(expected.shape)
@@ -85,31 +129,46 @@ def compare(
                     f"is above the tolerance (atol={atol:g}, rtol={rtol:g})"
                 )
             return None
-        if not torch.equal(got.cpu(), expected.cpu()):
-            wrong = (got.cpu() != expected.cpu()).sum().item()
+        if not torch.equal(got.detach().cpu(), expected.detach().cpu()):
+            wrong = (got.detach().cpu() != expected.detach().cpu()).sum().item()
             return f"{wrong} of {expected.numel()} entries are wrong"
         return None
-    if isinstance(expected, bool) or isinstance(got, bool):
-        return None if got == expected else "the answer is not right"
-    if isinstance(expected, (int, float)):
-        if isinstance(got, torch.Tensor) and got.numel() == 1:
-            got = got.item()
-        if not isinstance(got, (int, float)):
-            return f"returned a {type(got).__name__}, expected a number"
+    want = _kind(expected)
+    if want in ("bool", "number"):
+        got = _as_plain(got)
+    have = _kind(got)
+    if want in _NAMES and have != want:
+        return f"returned a {type(got).__name__}, expected {_NAMES[want]}"
+    if want == "bool":
+        return None if bool(got) == bool(expected) else "the answer is not right"
+    if want == "number":
+        got, expected = float(got), float(expected)
         if abs(got - expected) <= atol + rtol * abs(expected):
             return None
         return "the number is not right" + (
             " (too high)" if got > expected else " (too low)"
         )
-    if isinstance(expected, (tuple, list)):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+    if want == "sequence":
+        if len(got) != len(expected):
             return f"expected a sequence of {len(expected)} items"
-        for i, (g, e) in enumerate(zip(got, expected, strict=False)):
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
             hint = compare(g, e, atol, rtol)
             if hint:
                 return f"item {i}: {hint}"
         return None
-    return None if got == expected else "the answer is not right"
+    if want == "dict":
+        if set(got) != set(expected):
+            return f"expected a dict of {len(expected)} keys; some keys are wrong"
+        for key in expected:
+            hint = compare(got[key], expected[key], atol, rtol)
+            if hint:
+                return f"key {key!r}: {hint}"
+        return None
+    if want == "str":
+        return None if str.__eq__(got, expected) else "the answer is not right"
+    if type(got) is not type(expected):
+        return f"returned a {type(got).__name__}, expected a {type(expected).__name__}"
+    return None if (got == expected) is True else "the answer is not right"
 
 
 def _call(fn: Callable, args: tuple) -> tuple[str, Any]:
@@ -187,3 +246,46 @@ def check_output(
         ✅ passed: all 1 cases match
     """
     return _run_cases(fn, cases, lambda got, args: test(got, *_copy(args)))
+
+
+def resampled(cases: Sequence[Any], seed: int) -> list:
+    """Cases like ``cases`` with every floating-point tensor drawn afresh.
+
+    Each new tensor keeps the shape, dtype, device and ``requires_grad`` of the old
+    one, its mean and spread, and its range where that is a rule of the case: values
+    in [0, 1] stay in [0, 1], non-negative values stay non-negative. Everything else
+    (integer labels, shapes, sizes) is kept. A hidden test: an answer that was fitted
+    to the visible cases, not written for the task, fails it.
+
+    Example:
+        >>> old = [(torch.zeros(2, 3),)]
+        >>> new = resampled(old, seed=1)
+        >>> new[0][0].shape
+        torch.Size([2, 3])
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    generator = torch.Generator().manual_seed(seed)
+
+    def fresh(value: Any) -> Any:
+        if isinstance(value, torch.Tensor) and value.is_floating_point():
+            old = value.detach().cpu().double()
+            shape = tuple(value.shape)
+            if old.numel() and old.min() >= 0 and old.max() <= 1:
+                new = torch.rand(shape, generator=generator, dtype=torch.float64)
+            else:
+                spread = old.std().item() if old.numel() > 1 else abs(old).sum().item()
+                centre = old.mean().item() if old.numel() else 0.0
+                noise = torch.randn(shape, generator=generator, dtype=torch.float64)
+                new = centre + (spread or 1.0) * noise
+                if old.numel() and old.min() >= 0:
+                    new = new.abs()
+            new = new.to(dtype=value.dtype, device=value.device)
+            return new.requires_grad_(value.requires_grad)
+        if isinstance(value, (list, tuple)):
+            return type(value)(fresh(v) for v in value)
+        if isinstance(value, dict):
+            return {k: fresh(v) for k, v in value.items()}
+        return value
+
+    return [fresh(case) for case in _as_cases(cases)]
