@@ -32,7 +32,7 @@ else
 GPU_PYTHON ?= python3
 endif
 
-.PHONY: help install lock chromium book test test-claims seeds outputs bench student grade grade-demo otter serve test-gpu clean
+.PHONY: help install lock chromium book test test-otter test-claims seeds outputs bench student grade grade-demo otter serve test-gpu clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -137,6 +137,11 @@ otter: $(STAMP) $(OTTER_STAMP)
 	$(PY) -m tools.otter "$(CHAPTER)" --out _build/otter
 	cd _build/otter/$(CHAPTER) && rm -rf dist && NNBOOK_DEVICE=cpu \
 	  $(abspath $(OTTER_ENV))/bin/otter assign $(CHAPTER).ipynb dist
+
+# otter assign on every chapter with its own re-run of the tests (each chapter is
+# executed again: about 4 minutes on 2 cores); `make test` re-runs two of them.
+test-otter: $(STAMP) $(OTTER_STAMP)
+	NNBOOK_OTTER_RUN_TESTS=all NNBOOK_DEVICE=cpu $(PY) -m pytest -n $(JOBS) tests/test_otter.py
 
 serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html

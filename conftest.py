@@ -121,6 +121,7 @@ class ExerciseChecks(pytest.Item):
     def runtest(self):
         import yaml
 
+        from tools import otter
         from tools.notebooks import exercises
 
         found = exercises(self.parent.nb)
@@ -151,6 +152,19 @@ class ExerciseChecks(pytest.Item):
                     assert len(hint) > 10, (
                         f"{ex.label}: a failure needs a hint: {hint!r}"
                     )
+            # the otter export's tests (tools/otter.py), on the solution just run:
+            # the book's check, and the hidden one on fresh cases
+            for hidden in (False, True):
+                check = otter.hidden_check(ex.check, ex.label) if hidden else ex.check
+                cell = otter.test_cell(ex.label, check, hidden)
+                name = cell.source.split("def ", 1)[1].split("(", 1)[0]
+                _, error = kernel_outputs(
+                    kernel, f"{cell.source}\n{name}(globals())", timeout
+                )
+                which = "hidden otter test" if hidden else "otter test"
+                assert not error, (
+                    f"{ex.label}: the {which} fails on the solution: {error}"
+                )
 
     def repr_failure(self, excinfo):
         if excinfo.errisinstance(AssertionError):

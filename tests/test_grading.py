@@ -45,7 +45,7 @@ def graded(submissions, tmp_path_factory) -> tuple[Path, subprocess.CompletedPro
         "--out",
         str(out),
         "--cell-timeout",
-        "10",
+        "5",
         "--jobs",
         "2",
     ]
@@ -85,7 +85,7 @@ def test_every_bad_submission_is_reported_with_its_reason(graded):
         assert reason in summary, reason
     feedback = {p.stem: p.read_text() for p in (out / "feedback").glob("*.md")}
     assert len(feedback) == 15
-    assert "ran longer than 10 s and was stopped" in feedback["hugo"]
+    assert "ran longer than 5 s and was stopped" in feedback["hugo"]
     assert "the kernel died while running your code" in feedback["ines"]
     assert "ModuleNotFoundError" in feedback["omar"]
     assert "stub cell (tagged exercise-stub) is missing" in feedback["kai"]
@@ -114,7 +114,7 @@ def test_feedback_never_shows_the_reference_answer(graded):
 
 
 def grade_student(submissions: Path, name: str, **protections) -> dict[str, str]:
-    result = grade.grade_one(submissions / f"{name}.ipynb", "layers", 10, **protections)
+    result = grade.grade_one(submissions / f"{name}.ipynb", "layers", 5, **protections)
     return {label: e["status"] for label, e in result["exercises"].items()}
 
 
@@ -148,7 +148,7 @@ def test_a_rigged_number_gains_nothing(submissions, tmp_path):
     assert duck.count('return "number"') == 2 and "float(got)" not in duck
     checks = tmp_path / "checks.py"
     checks.write_text(duck)
-    off = grade.grade_one(submissions / "finn.ipynb", "layers", 10, checks_file=checks)
+    off = grade.grade_one(submissions / "finn.ipynb", "layers", 5, checks_file=checks)
     assert off["exercises"]["layers-output-shape"]["status"] == "passed"
 
 
