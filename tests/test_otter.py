@@ -9,6 +9,7 @@ solutions, failing when one does not pass. It runs in .venv-otter, the environme
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -31,7 +32,11 @@ CHAPTERS = [p.stem for p in notebooks() if p.parent.name == "book"]
 # the same test functions run on the solutions in the chapter's nbval kernel (the
 # exercise item in conftest.py), so no chapter is executed twice. `make test-otter`
 # (NNBOOK_OTTER_RUN_TESTS=all) lets otter re-run every chapter.
-RUN_TESTS = {"layers", "activations"}
+RUN_TESTS = (
+    CHAPTERS
+    if os.environ.get("NNBOOK_OTTER_RUN_TESTS") == "all"
+    else ["layers", "activations"]
+)
 
 needs_otter = pytest.mark.skipif(
     not OTTER.exists(), reason="no .venv-otter: run through `make test`"
@@ -58,23 +63,28 @@ def assign(master: nbformat.NotebookNode, folder: Path, name: str, run_tests=Tru
     )
 
 
-@needs_otter
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_otter_assign_passes_on_every_chapter(chapter, tmp_path):
-    master = otter.master_notebook(chapter)
-    run_tests = (
-        chapter in RUN_TESTS or os.environ.get("NNBOOK_OTTER_RUN_TESTS") == "all"
-    )
-    done = assign(master, tmp_path, chapter, run_tests)
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    if run_tests:
-        assert "All autograder tests passed" in done.stdout + done.stderr
+ASSIGN_ALL = """
+import json, sys, traceback
+from otter.assign import main
+results = {}
+for master in sys.argv[1:]:
+    try:
+        main(master, master.rsplit("/", 1)[0] + "/dist", no_run_tests=True)
+        results[master] = None
+    except Exception:
+        results[master] = traceback.format_exc()[-2000:]
+print("RESULTS " + json.dumps(results))
+"""
+
+
+def check_dist(chapter: str, folder: Path) -> None:
+    """Students get each stub and a grader.check, never a solution-only line."""
     book = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
     found = tasks(book)
-    student = nbformat.read(tmp_path / "dist" / "student" / f"{chapter}.ipynb", 4)
+    student = nbformat.read(folder / "dist" / "student" / f"{chapter}.ipynb", 4)
     text = "\n".join(c.source for c in student.cells)
-    for task in found:  # students get the stub and a grader.check, not the answer
-        assert task.stub in text
+    for task in found:
+        assert task.stub in text, (chapter, task.label)
         assert f'grader.check("{otter.question_name(task.label)}")' in text
     elsewhere = "\n".join(  # lines the chapter also has outside its solutions
         c.source for c in student_notebook(book).cells
@@ -86,10 +96,42 @@ def test_otter_assign_passes_on_every_chapter(chapter, tmp_path):
         for line in source.splitlines()
         if len(line.strip()) > 20 and line.strip() not in elsewhere
     }
-    assert solution_only
-    assert not [line for line in solution_only if line in text]
-    tests = tmp_path / "dist" / "autograder"
-    assert (tests / "autograder.zip").exists() or list(tests.glob("*.zip"))
+    assert solution_only, chapter
+    assert not [line for line in solution_only if line in text], chapter
+    assert list((folder / "dist" / "autograder").glob("*.zip")), chapter
+
+
+@needs_otter
+def test_otter_assign_accepts_every_chapter(tmp_path):
+    """One otter process writes every chapter's student and autograder versions."""
+    masters = []
+    for chapter in CHAPTERS:
+        folder = tmp_path / chapter
+        folder.mkdir()
+        nbformat.write(otter.master_notebook(chapter), folder / f"{chapter}.ipynb")
+        masters.append(str(folder / f"{chapter}.ipynb"))
+    python = OTTER.with_name("python")
+    done = subprocess.run(
+        [str(python), "-c", ASSIGN_ALL, *masters],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULTS ")), None)
+    assert line, (done.stdout + done.stderr)[-3000:]
+    results = json.loads(line.removeprefix("RESULTS "))
+    assert {k: v for k, v in results.items() if v} == {}
+    for chapter in CHAPTERS:
+        check_dist(chapter, tmp_path / chapter)
+
+
+@needs_otter
+@pytest.mark.parametrize("chapter", RUN_TESTS)
+def test_otter_assign_runs_the_tests_on_the_solutions(chapter, tmp_path):
+    done = assign(otter.master_notebook(chapter), tmp_path, chapter)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert "All autograder tests passed" in done.stdout + done.stderr
+    check_dist(chapter, tmp_path)
 
 
 @needs_otter
