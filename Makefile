@@ -32,10 +32,12 @@ else
 GPU_PYTHON ?= python3
 endif
 
-.PHONY: help install lock chromium book test test-otter test-claims seeds outputs bench student grade grade-demo otter serve test-gpu clean
+.PHONY: help install lock chromium book book-zh gettext test test-otter test-claims seeds outputs bench student grade grade-demo otter serve test-gpu clean
 
 help:
-	@echo "make book       build the site into _build/html (sets up .venv first)"
+	@echo "make book       build the site into _build/html, the Chinese one into _build/html/zh_CN"
+	@echo "make book-zh    build only the Chinese site (from locales/zh_CN)"
+	@echo "make gettext    extract the English text into the catalogues of locales/zh_CN"
 	@echo "make test       run every test: helpers, notebooks (nbval), exercises, site"
 	@echo "make outputs    re-execute every notebook in place on the CPU"
 	@echo "make bench      time every chapter in a fresh kernel (report in reports/)"
@@ -83,6 +85,16 @@ chromium: | $(PY)
 
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --all --builder html -W -n --keep-going
+	$(PY) -m tools.i18n build-zh
+
+# The Chinese edition (tools/i18n.py). `make gettext` extracts the English text into
+# locales/zh_CN/LC_MESSAGES/ (new paragraphs untranslated, changed ones fuzzy);
+# `make book-zh` builds the Chinese site into _build/html/zh_CN (strict).
+gettext: $(STAMP)
+	$(PY) -m tools.i18n gettext
+
+book-zh: $(STAMP)
+	$(PY) -m tools.i18n build-zh
 
 test: $(STAMP) $(OTTER_STAMP) chromium
 	NNBOOK_DEVICE=cpu $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)

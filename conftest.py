@@ -24,7 +24,7 @@ def pytest_ignore_collect(collection_path, config):
 
 # Tests that need the built site (the session fixture `site` builds it, once per
 # worker): they all go to one worker.
-SITE_TESTS = ("tests/test_site.py", "tests/test_browser.py")
+SITE_TESTS = ("tests/test_site.py", "tests/test_browser.py", "tests/test_i18n.py")
 
 
 def work_unit(nodeid: str) -> str:

@@ -97,8 +97,99 @@ class ExecutionStats(SphinxDirective):
         return [container]
 
 
+CHINESE = "zh_CN"  # the Chinese site is built into _build/html/zh_CN (make book-zh)
+
+
+def language_link(app, pagename, templatename, context, doctree) -> None:
+    """A link, at the top of every page, to the same page in the other language.
+
+    The English site is at the root of _build/html and the Chinese one in its
+    zh_CN folder, with the same page names, so the link is relative. On a Chinese
+    notebook page a note says that the notebook itself (Colab, download) is English.
+    """
+    if doctree is None or "body" not in context:
+        return
+    up = "../" * pagename.count("/")
+    chinese = app.config.language == CHINESE
+    if chinese:
+        href, label, lang = f"{up}../{pagename}.html", "English", "en"
+        title = "Read this page in English"
+    else:
+        href, label, lang = f"{up}{CHINESE}/{pagename}.html", "中文", "zh-CN"
+        title = "阅读本页的中文版"
+    note = ""
+    if chinese and context.get("page_source_suffix") == ".ipynb":
+        note = (
+            '<p class="nnbook-notebook-note">本页的代码、输出和图与英文版相同。'
+            "上方按钮打开或下载的笔记本（如在 Colab 中运行）正文为英文。</p>"
+        )
+    context["body"] = (
+        f'<p class="nnbook-language"><a href="{href}" hreflang="{lang}" lang="{lang}" '
+        f'title="{title}">{label}</a></p>{note}{context["body"]}'
+    )
+
+
+_RENDERERS: dict = {}  # docname -> the notebook's myst-nb element renderer
+
+
+def keep_glue_for_translations() -> None:
+    """Let glued values work in translated paragraphs (the Chinese site).
+
+    myst-nb keeps a notebook's glue data on its renderer, which it stores on the
+    document only while it parses the notebook. Sphinx's i18n parses each translated
+    paragraph later, as a document of its own, where a {glue} role then finds no
+    data and warns. This keeps each notebook's renderer by page, and gives it to a
+    translated paragraph of the same page.
+    """
+    from myst_nb import sphinx_
+    from myst_nb.ext.glue import directives, roles, utils
+
+    if getattr(sphinx_.Parser.parse, "_nnbook", False):
+        return
+    parse = sphinx_.Parser.parse
+
+    def parse_keeping_renderer(self, inputstring, document):
+        docname = document.settings.env.docname
+
+        class Keep(dict):
+            def pop(self, key, *default):
+                value = dict.pop(self, key, *default)
+                if key == "nb_renderer" and value is not None:
+                    _RENDERERS[docname] = value
+                return value
+
+        document.attributes = Keep(document.attributes)
+        try:
+            return parse(self, inputstring, document)
+        finally:
+            document.attributes = dict(document.attributes)
+
+    parse_keeping_renderer._nnbook = True
+    sphinx_.Parser.parse = parse_keeping_renderer
+    retrieve = utils.retrieve_glue_data
+
+    def retrieve_for_translations(document, key):
+        if "nb_renderer" in document:
+            return retrieve(document, key)
+        renderer = _RENDERERS.get(document.settings.env.docname)
+        if renderer is None:
+            return retrieve(document, key)
+        document["nb_renderer"] = renderer  # for this call only: doctrees are pickled
+        try:
+            return retrieve(document, key)
+        finally:
+            del document["nb_renderer"]
+
+    for module in (utils, roles, directives):
+        if getattr(module, "retrieve_glue_data", None) is retrieve:
+            module.retrieve_glue_data = retrieve_for_translations
+
+
 def setup(app):
+    if app.config.language and app.config.language != "en":
+        keep_glue_for_translations()
     # run after the other extensions have added their scripts to the page
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", language_link)
     app.add_directive("execution-stats", ExecutionStats)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,6 +28,13 @@ def site() -> Path:
     result = subprocess.run([*command, "--keep-going"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert "warning" not in result.stderr.lower(), result.stderr[-5000:]
+    chinese = subprocess.run(  # make book builds the Chinese site too, strict
+        [sys.executable, "-m", "tools.i18n", "build-zh"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert chinese.returncode == 0, chinese.stdout[-5000:] + chinese.stderr[-5000:]
     return html
 
 

@@ -1,7 +1,7 @@
 """The Chinese edition: gettext catalogues from the English source (``make gettext``),
 and the Chinese site (``make book-zh``).
 
-Usage: python -m tools.i18n gettext | build-zh | status
+Usage: python -m tools.i18n gettext | build-zh | status | check [CATALOGUE ...]
 
 ``gettext`` runs Sphinx's gettext builder on the book, with notebook execution off
 (the stored outputs are not text to translate), one template per page in
@@ -20,6 +20,7 @@ the same notebooks' code and outputs, so nothing can drift.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,12 @@ def config_for(language: str | None, path: Path) -> Path:
     """_config.yml with the language and catalogue settings, written to ``path``."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    local = config["sphinx"].get("local_extensions") or {}
+    config["sphinx"][
+        "local_extensions"
+    ] = {  # relative to the config file: made absolute
+        name: str((ROOT / where).resolve()) for name, where in local.items()
+    }
     sphinx["gettext_compact"] = False  # one catalogue per page
     sphinx["gettext_uuid"] = False
     sphinx["gettext_location"] = False  # no line numbers: edits elsewhere stay quiet
@@ -125,6 +132,117 @@ def status() -> dict[str, tuple[int, int, int]]:
     return counts
 
 
+# ----------------------------------------------------------------------------------
+# Checks of a translation: what must come through it unchanged
+
+# A role ({name}`content`) or an inline code span (`code`), read left to right, so
+# that braces inside code (`weight_ih_l{k}`) are not taken for a role.
+SPAN = re.compile(r"(\{[\w:-]+\})?`([^`]*)`")
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def spans(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The roles (name, content) and the inline code spans of ``text``."""
+    found_roles, code = [], []
+    for match in SPAN.finditer(text):
+        if match.group(1):
+            found_roles.append((match.group(1)[1:-1], match.group(2)))
+        else:
+            code.append(match.group(2))
+    return found_roles, code
+
+
+def role_target(name: str, content: str) -> str:
+    match = re.search(r"<([^<>]+)>\s*$", content)
+    target = match.group(1) if match else content
+    return target.strip().lower() if name == "term" else target.strip()
+
+
+def roles(text: str) -> list[tuple[str, str]]:
+    """Each role's name and target: a term's display text may be translated, its
+    target may not; a glued value, a document or an equation reference stay as
+    they are."""
+    found = []
+    for name, content in spans(text)[0]:
+        if name.startswith("glue") or name in ("math", "eq"):
+            found.append((name, content))
+        else:
+            found.append((name, role_target(name, content)))
+    return sorted(found)
+
+
+def frozen(text: str) -> tuple[list[str], list[str]]:
+    """The maths and the inline code of ``text``, which a translation keeps."""
+    rest = SPAN.sub(" ", text)
+    return sorted(MATH.findall(rest)), sorted(spans(text)[1])
+
+
+def glossary_terms() -> dict[str, list[str]]:
+    """English glossary term -> its Chinese forms (the first, and any alternative)."""
+    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    block = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    terms: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for line in block.splitlines():
+        if not line.strip() or line.startswith(":"):
+            continue
+        if not line.startswith(" "):
+            pending.append(line.strip().lower())
+            continue
+        if pending:
+            head = line.strip()
+            first = head.split(" (", 1)[0]
+            forms = [first]
+            forms += re.findall(r"also ([\u4e00-\u9fff\w ]+?),", head.split(").", 1)[0])
+            for term in pending:
+                terms[term] = [f.strip() for f in forms]
+            pending = []
+    return terms
+
+
+def entry_problems(msgid: str, msgstr: str, fuzzy: bool, terms: dict) -> list[str]:
+    if not msgstr:
+        return ["untranslated"]
+    problems = ["fuzzy"] if fuzzy else []
+    if roles(msgid) != roles(msgstr):
+        problems.append(f"roles differ: {roles(msgid)} -> {roles(msgstr)}")
+    if frozen(msgid) != frozen(msgstr):
+        problems.append("maths or inline code changed")
+    for name, content in spans(msgstr)[0]:
+        if name != "term":
+            continue
+        target = role_target(name, content)
+        shown = re.sub(r"\s*<[^<>]+>\s*$", "", content)
+        forms = terms.get(target)
+        if forms and CJK.search(shown) and not any(f in shown for f in forms):
+            problems.append(
+                f"term {target!r} shown as {shown!r}, not {' or '.join(forms)}"
+            )
+    return problems
+
+
+def check() -> dict[str, list[str]]:
+    """Every problem of every catalogue, by catalogue; printed."""
+    from babel.messages.pofile import read_po
+
+    terms = glossary_terms()
+    report = {}
+    for path in sorted(CATALOGUES.rglob("*.po")):
+        with open(path, "rb") as f:
+            catalog = read_po(f)
+        problems = []
+        for m in catalog:
+            if not m.id:
+                continue
+            for problem in entry_problems(m.id, m.string, m.fuzzy, terms):
+                problems.append(f"{problem}: {m.id[:70]!r}")
+        report[str(path.relative_to(CATALOGUES))] = problems
+    for name, problems in report.items():
+        print(f"{len(problems):5d} problems  {name}")
+    return report
+
+
 def build_zh() -> None:
     work = ROOT / "_build" / "i18n-zh"
     config = config_for(LANGUAGE, work / "_config.yml")
@@ -153,8 +271,14 @@ def build_zh() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["gettext", "build-zh", "status"])
+    parser.add_argument("command", choices=["gettext", "build-zh", "status", "check"])
+    parser.add_argument("catalogues", nargs="*", help="with check: print these in full")
     args = parser.parse_args()
+    if args.command == "check":
+        report = check()
+        for name in args.catalogues:
+            print(f"\n{name}:", *report.get(name, ["no such catalogue"]), sep="\n  ")
+        return
     {"gettext": gettext, "build-zh": build_zh, "status": status}[args.command]()
 
 
