@@ -63,10 +63,10 @@ def config_for(language: str | None, path: Path) -> Path:
     return path
 
 
-def gettext() -> None:
-    work = ROOT / "_build" / "i18n-gettext"
-    config = config_for(None, work / "_config.yml")
-    shutil.rmtree(POT, ignore_errors=True)
+def build_book(language: str | None, builder: list[str], work: Path) -> Path:
+    """Run Jupyter Book on the book with ``builder`` (e.g. ["html"]) and the config
+    of ``language``, strict, into ``work``; return the folder it built into."""
+    config = config_for(language, work / "_config.yml")
     subprocess.run(
         [
             jupyter_book(),
@@ -74,9 +74,7 @@ def gettext() -> None:
             str(ROOT),
             "--all",
             "--builder",
-            "custom",
-            "--custom-builder",
-            "gettext",
+            *builder,
             "--config",
             str(config),
             "--path-output",
@@ -87,11 +85,30 @@ def gettext() -> None:
         ],
         check=True,
     )
-    built = work / "_build" / "gettext"
+    return work / "_build" / builder[-1]
+
+
+def gettext() -> None:
+    shutil.rmtree(POT, ignore_errors=True)
+    built = build_book(
+        None,
+        ["custom", "--custom-builder", "gettext"],
+        ROOT / "_build" / "i18n-gettext",
+    )
     shutil.copytree(built, POT)
+    update_catalogues()
+    status()
+
+
+def update_catalogues() -> None:
+    """sphinx-intl update, then clear the fuzzy mark it leaves on each header (the
+    header is no translation; a fuzzy header would count as an unfinished one)."""
+    from babel.messages.pofile import read_po, write_po
+
+    intl = str(Path(sys.executable).with_name("sphinx-intl"))
     subprocess.run(
         [
-            str(Path(sys.executable).with_name("sphinx-intl")),
+            intl,
             "update",
             "-p",
             str(POT),
@@ -104,7 +121,13 @@ def gettext() -> None:
         ],
         check=True,
     )
-    status()
+    for path in sorted(CATALOGUES.rglob("*.po")):
+        with open(path, "rb") as f:
+            catalog = read_po(f)
+        if catalog.fuzzy:
+            catalog.fuzzy = False
+            with open(path, "wb") as f:
+                write_po(f, catalog, width=88)
 
 
 def status() -> dict[str, tuple[int, int, int]]:
@@ -231,7 +254,7 @@ def check() -> dict[str, list[str]]:
     for path in sorted(CATALOGUES.rglob("*.po")):
         with open(path, "rb") as f:
             catalog = read_po(f)
-        problems = []
+        problems = ["the header is marked fuzzy"] if catalog.fuzzy else []
         for m in catalog:
             if not m.id:
                 continue
@@ -244,28 +267,9 @@ def check() -> dict[str, list[str]]:
 
 
 def build_zh() -> None:
-    work = ROOT / "_build" / "i18n-zh"
-    config = config_for(LANGUAGE, work / "_config.yml")
-    subprocess.run(
-        [
-            jupyter_book(),
-            "build",
-            str(ROOT),
-            "--all",
-            "--builder",
-            "html",
-            "--config",
-            str(config),
-            "--path-output",
-            str(work),
-            "-W",
-            "-n",
-            "--keep-going",
-        ],
-        check=True,
-    )
+    built = build_book(LANGUAGE, ["html"], ROOT / "_build" / "i18n-zh")
     shutil.rmtree(ZH_HTML, ignore_errors=True)
-    shutil.copytree(work / "_build" / "html", ZH_HTML)
+    shutil.copytree(built, ZH_HTML)
     print(f"wrote {ZH_HTML}")
 
 
